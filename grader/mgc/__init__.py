@@ -1,0 +1,1 @@
+"""mgc: the instructor and student command of micrograd-course."""
