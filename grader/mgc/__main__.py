@@ -1,0 +1,3 @@
+from mgc.cli import main
+
+raise SystemExit(main())

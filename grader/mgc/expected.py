@@ -1,0 +1,121 @@
+"""The truth the graders compare against: PyTorch in float64, and central finite differences.
+
+Nothing here ever sees student code: it receives the cases the grader drew
+and returns what the right answers are.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+
+import torch
+
+from mgc.probes import apply
+
+F64 = torch.float64
+
+# torch.autograd.gradcheck's rule, |a - n| <= atol + rtol * |n|, with its defaults for
+# finite differences, and a much tighter one against PyTorch's exact gradients.
+TORCH_TOLERANCE = (1e-8, 1e-7)
+FINITE_DIFFERENCE_TOLERANCE = (1e-5, 1e-3)
+
+
+def close(actual: float, expected: float, tolerance: tuple[float, float] = TORCH_TOLERANCE) -> bool:
+    """gradcheck's comparison; NaN and infinities only match themselves."""
+    atol, rtol = tolerance
+    if not (math.isfinite(actual) and math.isfinite(expected)):
+        return actual == expected or (math.isnan(actual) and math.isnan(expected))
+    return abs(actual - expected) <= atol + rtol * abs(expected)
+
+
+def all_close(actual: Sequence[float], expected: Sequence[float], tolerance=TORCH_TOLERANCE) -> bool:
+    return len(actual) == len(expected) and all(close(a, e, tolerance) for a, e in zip(actual, expected))
+
+
+def leaves(values: Sequence[float]) -> list[torch.Tensor]:
+    return [torch.tensor(float(v), dtype=F64, requires_grad=True) for v in values]
+
+
+def value_and_grads(build: Callable[[list[torch.Tensor]], torch.Tensor], values: Sequence[float]):
+    """f(values) and df/dvalue for each value, by PyTorch's autograd in float64."""
+    xs = leaves(values)
+    out = build(xs)
+    grads = torch.autograd.grad(out, xs, allow_unused=True)
+    return out.item(), [0.0 if g is None else g.item() for g in grads]
+
+
+def operation(op: str, values: Sequence[float], const: float | None):
+    """The value of one operation and its local derivative with respect to each operand."""
+    return value_and_grads(lambda xs: apply(op, xs, const), values)
+
+
+def graph_program(leaf_values: Sequence[float], program: Sequence[Sequence]) -> list[float]:
+    """d root / d node for every node of a program of "+", "*" and "tanh" steps (root = last node)."""
+    nodes = leaves(leaf_values)
+    for op, i, j in program:
+        a, b = nodes[i], nodes[j]
+        out = a.tanh() if op == "tanh" else (a + b if op == "+" else a * b)
+        out.retain_grad()
+        nodes.append(out)
+    nodes[-1].backward()
+    return [1.0 if n is nodes[-1] else (0.0 if n.grad is None else n.grad.item()) for n in nodes]
+
+
+def neuron(w: Sequence[float], b: float, x: Sequence[float]):
+    """tanh(w . x + b) and its gradient with respect to w and b."""
+    return value_and_grads(lambda p: torch.tanh(sum((wi * xi for wi, xi in zip(p[:-1], x)), p[-1])), [*w, b])
+
+
+def mse(ypred: Sequence[float], ys: Sequence[float]):
+    return value_and_grads(lambda p: sum((yp - y) ** 2 for yp, y in zip(p, ys)), ypred)
+
+
+def softmax(logits: Sequence[float]) -> list[float]:
+    return torch.softmax(torch.tensor(logits, dtype=F64), dim=0).tolist()
+
+
+def nll(logits: Sequence[float], target: int):
+    return value_and_grads(lambda z: -torch.log_softmax(torch.stack(z), dim=0)[target], logits)
+
+
+def f_abc(a, b, c):
+    """The lecture's function of three inputs (works on floats and on tensors)."""
+    sin = torch.sin if isinstance(b, torch.Tensor) else math.sin
+    return -(a**3) + sin(3 * b) - 1.0 / c + b**2.5 - a**0.5
+
+
+def gradient_abc(a: float, b: float, c: float) -> list[float]:
+    return value_and_grads(lambda p: f_abc(*p), [a, b, c])[1]
+
+
+def mlp_losses(sizes, weights, xs, ys, steps: int, lr: float) -> list[float]:
+    """The losses of plain gradient descent on a tanh MLP with the given starting weights."""
+    params = leaves(weights)
+
+    def forward(x):
+        values = [torch.tensor(v, dtype=F64) for v in x]
+        it = iter(params)
+        for nin, nout in itertools.pairwise(sizes):
+            outs = []
+            for _ in range(nout):
+                ws = [next(it) for _ in range(nin)]
+                outs.append(torch.tanh(sum((w * v for w, v in zip(ws, values)), next(it))))
+            values = outs
+        return values[0]
+
+    losses = []
+    for _ in range(steps):
+        loss = sum((forward(x) - y) ** 2 for x, y in zip(xs, ys))
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p -= lr * g
+        losses.append(loss.item())
+    return losses
+
+
+def mlp_parameter_count(nin: int, nouts: Sequence[int]) -> int:
+    sizes = [nin, *nouts]
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))

@@ -1,0 +1,62 @@
+"""Fixtures of the graders: the submission's sandbox, and a `check` that grades one exercise."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+import pytest
+
+from mgc.checks import run_check
+from mgc.manifest import load
+from mgc.notebook import read_notebook, student_code
+from mgc.sandbox import Limits, Sandbox
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mgc", "micrograd-course graders")
+    group.addoption("--submission", help="the submitted notebook to grade")
+    group.addoption(
+        "--visible-only", action="store_true", help="only the lecture's cases, as `mgc check` does"
+    )
+    group.addoption(
+        "--grading-seed", type=int, default=None, help="seed for the random cases (default: fresh)"
+    )
+    group.addoption("--time-limit", type=float, default=10.0, help="seconds allowed for each exercise")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "exercise(id): the course.toml exercise this test grades")
+    if config.getoption("--grading-seed") is None:
+        config.option.grading_seed = random.SystemRandom().randrange(2**32)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    course = load()
+    for item in items:
+        marker = item.get_closest_marker("exercise")
+        if marker is not None:
+            exercise = course.exercise(marker.args[0])
+            item.user_properties += [("exercise", exercise.id), ("points", exercise.points)]
+
+
+@pytest.fixture(scope="session")
+def sandbox(request: pytest.FixtureRequest):
+    path = request.config.getoption("--submission")
+    if not path:
+        pytest.fail("no submission given: pass --submission path/to/notebook.ipynb")
+    seconds = request.config.getoption("--time-limit")
+    box = Sandbox(student_code(read_notebook(path)), Limits(load_seconds=seconds, request_seconds=seconds))
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def check(request: pytest.FixtureRequest, sandbox: Sandbox):
+    """Grade the exercise named by the test's `exercise` marker."""
+    exercise_id = request.node.get_closest_marker("exercise").args[0]
+    config = request.config
+    rng = None
+    if not config.getoption("--visible-only"):
+        rng = random.Random(config.getoption("--grading-seed") ^ zlib.crc32(exercise_id.encode()))
+    return lambda: run_check(exercise_id, sandbox, rng)

@@ -1,0 +1,194 @@
+"""Grade submissions: find them, run the pytest graders on each, collect scores and feedback.
+
+Each submission is graded by running its assignment's test module
+(mgc/graders/test_<assignment>.py) with pytest, in this process, so that
+`import torch` and pytest's own start-up are paid once, not once per student.
+Student code itself only ever runs in the sandbox's child processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pytest
+
+from mgc.checks import CheckFailure
+from mgc.manifest import Assignment, Course, load
+from mgc.notebook import NotebookError, read_notebook
+from mgc.sandbox import SandboxError
+
+GRADERS = Path(__file__).resolve().parent / "graders"
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    score: float
+    max_score: float
+    status: str  # "passed", "failed", or "error" when the grader itself broke
+    feedback: str = ""
+
+
+@dataclass
+class SubmissionResult:
+    path: str
+    student: str
+    assignment: str | None
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.max_score for e in self.exercises)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "student": self.student,
+            "assignment": self.assignment,
+            "score": self.score,
+            "max_score": self.max_score,
+            "error": self.error,
+            "exercises": [asdict(e) for e in self.exercises],
+        }
+
+
+@dataclass
+class Options:
+    visible_only: bool = False
+    seed: int | None = None
+    time_limit: float = 10.0
+
+
+# ---- finding submissions ------------------------------------------------------------------
+
+
+def find_notebooks(path: Path) -> list[Path]:
+    """PATH itself if it is a file, else every notebook under it (checkpoints excluded)."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def which_assignment(path: Path, course: Course) -> Assignment | None:
+    """The assignment a notebook belongs to: by file name, by its test cells, or by its folder."""
+    ids = {a.id: a for a in course.assignments}
+    for a in course.assignments:
+        if path.name == a.notebook_name:
+            return a
+    with contextlib.suppress(NotebookError):
+        for cell in read_notebook(path).cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            for a in course.assignments:
+                if grade_id.startswith(f"test-{a.id}-"):
+                    return a
+    return ids.get(path.parent.name)
+
+
+def student_name(path: Path, assignment: Assignment | None, root: Path) -> str:
+    """The nearest folder above the notebook that is not named after its assignment."""
+    for folder in path.parents:
+        if assignment is None or folder.name != assignment.id:
+            return folder.name or str(folder)
+        if folder == root.parent:
+            break
+    return path.stem
+
+
+# ---- grading one submission ------------------------------------------------------------------
+
+
+class _Collector:
+    """A pytest plugin that keeps each exercise's outcome and clean feedback."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, tuple[str, str]] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        marker = item.get_closest_marker("exercise")
+        if marker is None or (report.when != "call" and not report.failed):
+            return
+        exercise_id = marker.args[0]
+        if report.passed:
+            self.outcomes[exercise_id] = ("passed", "")
+        elif call.excinfo is not None:
+            error = call.excinfo.value
+            if isinstance(error, CheckFailure | SandboxError | NotebookError):
+                self.outcomes[exercise_id] = ("failed", str(error))
+            else:
+                self.outcomes[exercise_id] = ("error", f"the grader broke: {type(error).__name__}: {error}")
+
+
+def grade_notebook(path: Path, assignment: Assignment, options: Options, student: str) -> SubmissionResult:
+    """Run the assignment's graders on one notebook."""
+    result = SubmissionResult(str(path), student, assignment.id)
+    try:
+        read_notebook(path)
+    except NotebookError as error:
+        result.error = str(error)
+        result.exercises = [
+            ExerciseResult(e.id, 0, e.points, "failed", str(error)) for e in assignment.exercises
+        ]
+        return result
+    collector = _Collector()
+    args = [
+        str(GRADERS / f"test_{assignment.id}.py"),
+        f"--submission={path}",
+        f"--time-limit={options.time_limit}",
+        f"--rootdir={GRADERS}",
+        "-c",
+        str(GRADERS / "pytest.ini"),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+    ]
+    if options.visible_only:
+        args.append("--visible-only")
+    if options.seed is not None:
+        args.append(f"--grading-seed={options.seed}")
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(args, plugins=[collector])
+    for exercise in assignment.exercises:
+        status, feedback = collector.outcomes.get(
+            exercise.id, ("error", "the grader did not report on this exercise")
+        )
+        score = exercise.points if status == "passed" else 0
+        result.exercises.append(ExerciseResult(exercise.id, score, exercise.points, status, feedback))
+    return result
+
+
+def grade_paths(paths: list[Path], options: Options | None = None, on_done=None) -> list[SubmissionResult]:
+    """Grade every notebook found under `paths`; a broken one scores 0 and never stops the others."""
+    options = options or Options()
+    course = load()
+    results = []
+    jobs = [(root, nb) for root in paths for nb in find_notebooks(root)]
+    for root, notebook in jobs:
+        assignment = which_assignment(notebook, course)
+        student = student_name(notebook, assignment, root)
+        if assignment is None:
+            names = ", ".join(a.notebook_name for a in course.assignments)
+            result = SubmissionResult(
+                str(notebook),
+                student,
+                None,
+                error=f"{notebook.name} is not one of this course's notebooks ({names})",
+            )
+        else:
+            result = grade_notebook(notebook, assignment, options, student)
+        results.append(result)
+        if on_done is not None:
+            on_done(result)
+    return results

@@ -1,0 +1,57 @@
+"""Read a submitted notebook: the code the student wrote, as plain Python, or a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+
+class NotebookError(Exception):
+    """The file is not a notebook we can grade; the message says why."""
+
+
+def read_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """Read and validate a notebook, raising NotebookError with a reason a person can act on."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise NotebookError(f"cannot read {path.name}: {error.strerror}") from None
+    if not raw.strip():
+        raise NotebookError(f"{path.name} is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotebookError(f"{path.name} is not a notebook: it is binary data, not JSON text") from None
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as error:  # nbformat raises JSON, schema and version errors of several types
+        raise NotebookError(f"{path.name} is not a notebook: {str(error).splitlines()[0]}") from None
+    try:
+        nbformat.validate(notebook)
+    except nbformat.ValidationError as error:
+        raise NotebookError(f"{path.name} is not a valid notebook: {error.message}") from None
+    return notebook
+
+
+def is_test_cell(cell: nbformat.NotebookNode) -> bool:
+    """An nbgrader test cell (graded, not a solution): the grader runs its own checks instead."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def student_code(notebook: nbformat.NotebookNode) -> list[str]:
+    """The notebook's code cells minus its test cells, with IPython magics turned into plain calls."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell
+    cells = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or is_test_cell(cell):
+            continue
+        try:
+            cells.append(transform(cell.source))
+        except Exception:  # a cell IPython cannot parse is handed on as is; the child reports its error
+            cells.append(cell.source)
+    return cells

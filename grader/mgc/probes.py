@@ -1,0 +1,531 @@
+"""What the grader asks of a student's code: run beside that code, report plain numbers.
+
+This module runs inside the sandboxed child, next to the student's notebook,
+so it imports nothing but the standard library. A probe takes the student's
+namespace and a list of cases and returns, per case, either a dict of plain
+numbers or {"error": "..."}. Whether the numbers are right is decided
+elsewhere (mgc.checks), in a process that never runs student code.
+
+Isolation: to grade one method, the probe builds `Iso`, a subclass of the
+student's class in which every *other* operation is replaced by the grader's
+own correct one, and walks the graph with the grader's own backward pass.
+A broken `__mul__` then cannot cost the `__add__` points.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+
+EPS = 1e-6  # torch.autograd.gradcheck's step for central differences
+
+_true_float = float.__float__  # a float subclass cannot lie through these
+_true_int = int.__int__
+
+
+class ProbeError(Exception):
+    """The student's code returned something of the wrong kind."""
+
+
+def number(x: object, what: str = "a value") -> float:
+    """The real float inside `x`, whatever its class claims; ProbeError if it is not a number."""
+    if isinstance(x, float):
+        return _true_float(x)
+    if isinstance(x, int):
+        return float(_true_int(x))
+    raise ProbeError(f"expected {what} to be a number, got {type(x).__name__}")
+
+
+def describe(error: BaseException) -> str:
+    """One line naming the error, then the last student frames of its traceback."""
+    if isinstance(error, NotImplementedError):
+        return "NotImplementedError"
+    if isinstance(error, ProbeError):
+        return str(error)
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell")]
+    where = "".join(f"\n  {f.filename}, line {f.lineno}: {f.line}" for f in frames[-3:])
+    return f"{type(error).__name__}: {error}{where}"
+
+
+# ---- the operations, written once for any engine with the lecture's API --------
+# `apply` runs on the student's Values in the child and on torch tensors in the
+# parent, so both sides compute the very same expression.
+
+
+def apply(op: str, xs: list, c: float | None = None):
+    """Apply operation `op` to the operands `xs` (and the plain number `c`)."""
+    x = xs[0]
+    y = xs[1] if len(xs) > 1 else None
+    table = {
+        "add": lambda: x + y,
+        "add_const": lambda: x + c,
+        "add_self": lambda: x + x,
+        "radd": lambda: c + x,
+        "mul": lambda: x * y,
+        "mul_const": lambda: x * c,
+        "mul_self": lambda: x * x,
+        "rmul": lambda: c * x,
+        "pow": lambda: x**c,
+        "exp": lambda: x.exp(),
+        "log": lambda: x.log(),
+        "tanh": lambda: x.tanh(),
+        "relu": lambda: x.relu(),
+        "neg": lambda: -x,
+        "sub": lambda: x - y,
+        "sub_const": lambda: x - c,
+        "rsub": lambda: c - x,
+        "truediv": lambda: x / y,
+        "truediv_const": lambda: x / c,
+        "rtruediv": lambda: c / x,
+    }
+    return table[op]()
+
+
+# ---- the grader's own, correct operations ---------------------------------------
+
+
+def grader_ops(V: type) -> dict:
+    """Correct versions of every operation, building nodes of the student's class."""
+
+    def wrap(self, other):
+        return other if isinstance(other, V) else type(self)(other)
+
+    def node(self, data, children, op, backward):
+        out = type(self)(data, children, op)
+        out._backward = lambda: backward(out)
+        return out
+
+    def add(self, other):
+        other = wrap(self, other)
+
+        def back(out):
+            self.grad += out.grad
+            other.grad += out.grad
+
+        return node(self, self.data + other.data, (self, other), "+", back)
+
+    def mul(self, other):
+        other = wrap(self, other)
+
+        def back(out):
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        return node(self, self.data * other.data, (self, other), "*", back)
+
+    def pow_(self, k):
+        def back(out):
+            self.grad += k * self.data ** (k - 1) * out.grad
+
+        return node(self, self.data**k, (self,), f"**{k}", back)
+
+    def unary(name, forward, local):
+        def op(self):
+            def back(out):
+                self.grad += local(self.data, out.data) * out.grad
+
+            return node(self, forward(self.data), (self,), name, back)
+
+        return op
+
+    return {
+        "__add__": add,
+        "__radd__": lambda self, other: add(self, other),
+        "__mul__": mul,
+        "__rmul__": lambda self, other: mul(self, other),
+        "__pow__": pow_,
+        "__neg__": lambda self: mul(self, -1.0),
+        "__sub__": lambda self, other: add(self, mul(wrap(self, other), -1.0)),
+        "__rsub__": lambda self, other: add(mul(self, -1.0), other),
+        "__truediv__": lambda self, other: mul(self, pow_(wrap(self, other), -1)),
+        "__rtruediv__": lambda self, other: mul(pow_(self, -1), other),
+        "exp": unary("exp", math.exp, lambda x, out: out),
+        "log": unary("log", math.log, lambda x, out: 1.0 / x),
+        "tanh": unary("tanh", math.tanh, lambda x, out: 1.0 - out**2),
+        "relu": unary("ReLU", lambda x: x if x > 0 else 0.0, lambda x, out: float(out > 0)),
+    }
+
+
+def isolate(V: type, keep: list[str]) -> type:
+    """A subclass of the student's `V` whose operations are the grader's, except those in `keep`."""
+    missing = [name for name in keep if not callable(getattr(V, name, None))]
+    if missing:
+        raise ProbeError(f"{V.__name__} has no method {', '.join(missing)}")
+    ops = {name: op for name, op in grader_ops(V).items() if name not in keep}
+    return type(V.__name__, (V,), ops)
+
+
+def topological_order(root) -> list:
+    """Every node under `root`, each after all of its children (by identity, not by ==)."""
+    order, seen, stack = [], {id(root)}, [(root, iter(list(root._prev)))]
+    while stack:
+        _v, children = stack[-1]
+        for child in children:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append((child, iter(list(child._prev))))
+                break
+        else:
+            order.append(stack.pop()[0])
+    return order
+
+
+def walk_backward(root, seed: float = 1.0) -> None:
+    """The grader's own backward pass: seed the root, run every `_backward` in reverse order."""
+    order = topological_order(root)
+    root.grad = seed
+    for v in reversed(order):
+        v._backward()
+
+
+def student_class(ns: dict, name: str = "Value") -> type:
+    V = ns.get(name)
+    if not isinstance(V, type):
+        raise ProbeError(f"the notebook defines no class named {name}")
+    return V
+
+
+def cases_of(probe):
+    """Run `probe(case)` for each case, turning anything the student's code raises into an error entry."""
+
+    def run(ns: dict, cases: list, **options):
+        results = []
+        for case in cases:
+            try:
+                results.append(probe(ns, case, **options))
+            except BaseException as error:  # student code may raise anything, SystemExit included
+                results.append({"error": describe(error)})
+        return results
+
+    return run
+
+
+# ---- probes: the engine's operations --------------------------------------------
+
+
+def _leaves_and_root(V, case, shift=None):
+    values = list(case["values"])
+    if shift is not None:
+        i, delta = shift
+        values[i] += delta
+    leaves = [V(v) for v in values]
+    return leaves, apply(case["op"], leaves, case.get("const"))
+
+
+@cases_of
+def operation(ns: dict, case: dict, keep: list[str], cls: str = "Value") -> dict:
+    """One operation on fresh leaves: its value, the leaves' grads after a seeded backward
+    (on top of pre-loaded grads, so `=` instead of `+=` shows), and central differences."""
+    V = isolate(student_class(ns, cls), keep)
+    leaves, out = _leaves_and_root(V, case)
+    if not isinstance(out, V.__mro__[1]):
+        raise ProbeError(f"{case['op']} returned {type(out).__name__}, not a {cls}")
+    for leaf, pre in zip(leaves, case["pre"]):
+        leaf.grad = pre
+    walk_backward(out, case["seed"])
+    result = {"data": number(out.data, "out.data"), "grads": [number(v.grad, "grad") for v in leaves]}
+    result["numeric"] = [_central_difference(V, case, i) for i in range(len(leaves))]
+    return result
+
+
+def _central_difference(V, case, i: int) -> float:
+    up = _leaves_and_root(V, case, (i, EPS))[1]
+    down = _leaves_and_root(V, case, (i, -EPS))[1]
+    return (number(up.data) - number(down.data)) / (2 * EPS)
+
+
+# ---- probes: backward() and the topological sort --------------------------------
+
+
+@cases_of
+def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
+    """Build a graph whose `_backward` closures the grader wrote, call the student's
+    `backward()` on its root, and report every grad and the order the closures ran in."""
+    V = student_class(ns, cls)
+    if not callable(getattr(V, "backward", None)):
+        raise ProbeError(f"{cls} has no method backward")
+    nodes = [V(x) for x in case["leaves"]]
+    calls: list[int] = []
+    locals_ = {"+": lambda a, b, o: (1.0, 1.0), "*": lambda a, b, o: (b.data, a.data)}
+    for op, i, j in case["program"]:
+        a, b = nodes[i], nodes[j]
+        if op == "tanh":
+            out = V(math.tanh(a.data), (a,), "tanh")
+        else:
+            out = V(a.data + b.data if op == "+" else a.data * b.data, (a, b), op)
+        k = len(nodes)
+
+        def back(out=out, a=a, b=b, op=op, k=k):
+            calls.append(k)
+            if op == "tanh":
+                a.grad += (1 - out.data**2) * out.grad
+            else:
+                da, db = locals_[op](a, b, out)
+                a.grad += da * out.grad
+                b.grad += db * out.grad
+
+        out._backward = back
+        nodes.append(out)
+    root = nodes[-1]
+    root.backward()
+    return {"grads": [number(v.grad, "grad") for v in nodes], "calls": calls}
+
+
+# ---- probes: functions that build a graph (the neuron, the losses, softmax) ------
+
+
+def _call_builder(ns, case, values):
+    V = isolate(student_class(ns, case.get("cls", "Value")), [])
+    leaves = [V(v) for v in values]
+    root = BUILDERS[case["builder"]](ns, leaves, case)
+    if not isinstance(root, V.__mro__[1]):
+        raise ProbeError(f"expected a Value back, got {type(root).__name__}")
+    return leaves, root
+
+
+@cases_of
+def graph(ns: dict, case: dict) -> dict:
+    """A student's function that builds a graph from leaves: its value, its leaves' grads,
+    and central differences."""
+    leaves, root = _call_builder(ns, case, case["values"])
+    walk_backward(root, 1.0)
+    result = {"data": number(root.data, "the result"), "grads": [number(v.grad, "grad") for v in leaves]}
+    numeric = []
+    for i in range(len(leaves)):
+        up = [v + EPS * (j == i) for j, v in enumerate(case["values"])]
+        down = [v - EPS * (j == i) for j, v in enumerate(case["values"])]
+        f_up = number(_call_builder(ns, case, up)[1].data)
+        f_down = number(_call_builder(ns, case, down)[1].data)
+        numeric.append((f_up - f_down) / (2 * EPS))
+    result["numeric"] = numeric
+    return result
+
+
+def _neuron(ns, leaves, case):
+    neuron = ns["Neuron"](len(case["x"]))
+    neuron.w, neuron.b = leaves[:-1], leaves[-1]
+    return neuron(list(case["x"]))
+
+
+def _mse(ns, leaves, case):
+    return ns["mse_loss"](leaves, list(case["ys"]))
+
+
+def _grader_softmax(logits):
+    counts = [z.exp() for z in logits]
+    total = counts[0]
+    for c in counts[1:]:
+        total = total + c
+    return [c / total for c in counts]
+
+
+def _softmax_nll(ns, leaves, case):
+    saved = ns.get("softmax")
+    ns["softmax"] = _grader_softmax  # grade nll_loss on its own, not on the student's softmax
+    try:
+        return ns["nll_loss"](leaves, case["target"])
+    finally:
+        ns["softmax"] = saved
+
+
+BUILDERS = {"neuron": _neuron, "mse": _mse, "softmax_nll": _softmax_nll}
+
+
+@cases_of
+def softmax(ns: dict, case: dict) -> dict:
+    """The student's softmax on plain-number logits (wrapped in the grader's Values): the probabilities."""
+    V = isolate(student_class(ns), [])
+    probs = ns["softmax"]([V(z) for z in case["values"]])
+    return {"probs": [number(p.data, "a probability") for p in probs]}
+
+
+# ---- probes: the neural-net library ----------------------------------------------
+
+
+class _Tagged:
+    """A stand-in neuron or layer: returns known values and known parameters."""
+
+    def __init__(self, V, tag: str, params: list, scale: float) -> None:
+        self.V, self.tag, self.params, self.scale = V, tag, params, scale
+
+    def __call__(self, x):
+        xs = x if isinstance(x, list) else [x]
+        return self.V(self.scale * sum(number(getattr(v, "data", v)) for v in xs) + 1.0)
+
+    def parameters(self):
+        return list(self.params)
+
+
+def _tags(values, names: dict) -> list[str]:
+    return [names.get(id(v), "?") for v in values]
+
+
+def _outputs(result) -> list[float] | float:
+    if isinstance(result, list):
+        return [number(v.data, "an output") for v in result]
+    return number(result.data, "the output")
+
+
+@cases_of
+def layer_call(ns: dict, case: dict) -> dict:
+    """Layer.__call__ with stand-in neurons: which outputs come back, in which shape."""
+    V = ns["Value"]
+    layer = ns["Layer"](case["nin"], len(case["scales"]))
+    layer.neurons = [_Tagged(V, f"n{k}", [], s) for k, s in enumerate(case["scales"])]
+    return {"out": _outputs(layer(list(case["x"])))}
+
+
+@cases_of
+def mlp_call(ns: dict, case: dict) -> dict:
+    """MLP.__call__ with stand-in layers that each sum their inputs: the composed output."""
+    V = ns["Value"]
+    mlp = ns["MLP"](case["nin"], [1] * len(case["scales"]))
+    mlp.layers = [_Tagged(V, f"l{k}", [], s) for k, s in enumerate(case["scales"])]
+    return {"out": _outputs(mlp(list(case["x"])))}
+
+
+@cases_of
+def parameters(ns: dict, case: dict) -> dict:
+    """parameters() of a Neuron, a Layer of stand-ins, an MLP of stand-ins, and a real MLP's count."""
+    V = ns["Value"]
+    part = case["part"]
+    if part == "neuron":
+        neuron = ns["Neuron"](case["nin"])
+        names = {id(w): f"w{i}" for i, w in enumerate(neuron.w)} | {id(neuron.b): "b"}
+        return {"tags": _tags(neuron.parameters(), names)}
+    if part in ("layer", "mlp"):
+        parts, names = [], {}
+        for k, size in enumerate(case["sizes"]):
+            params = [V(0.0) for _ in range(size)]
+            names |= {id(p): f"{k}.{i}" for i, p in enumerate(params)}
+            parts.append(_Tagged(V, str(k), params, 1.0))
+        if part == "layer":
+            module = ns["Layer"](2, len(parts))
+            module.neurons = parts
+        else:
+            module = ns["MLP"](2, [1] * len(parts))
+            module.layers = parts
+        return {"tags": _tags(module.parameters(), names)}
+    model = ns["MLP"](case["nin"], list(case["nouts"]))
+    return {"count": len(model.parameters())}
+
+
+@cases_of
+def zero_grad(ns: dict, case: dict) -> dict:
+    """Module.zero_grad on a module whose parameters() the grader wrote."""
+    V, Module = ns["Value"], ns["Module"]
+    params = [V(1.0) for _ in case["grads"]]
+    for p, g in zip(params, case["grads"]):
+        p.grad = g
+    module = type("Probe", (Module,), {"parameters": lambda self: list(params)})()
+    module.zero_grad()
+    return {"grads": [number(p.grad, "grad") for p in params], "data": [number(p.data) for p in params]}
+
+
+class _GraderMLP:
+    """The grader's own MLP, tanh throughout, from given starting weights."""
+
+    def __init__(self, V, sizes: list[int], weights: list[float]) -> None:
+        self.V, self.sizes = V, sizes
+        self.params = [V(w) for w in weights]
+
+    def __call__(self, x):
+        values = [self.V(float(v)) if not isinstance(v, self.V) else v for v in x]
+        it = iter(self.params)
+        for nin, nout in zip(self.sizes, self.sizes[1:]):
+            outs = []
+            for _ in range(nout):
+                ws = [next(it) for _ in range(nin)]
+                act = next(it)
+                for w, v in zip(ws, values):
+                    act = act + w * v
+                outs.append(act.tanh())
+            values = outs
+        return values[0] if len(values) == 1 else values
+
+    def parameters(self):
+        return list(self.params)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = 0.0
+
+
+def _grader_mse(ypred, ys):
+    total = 0.0
+    for yp, y in zip(ypred, ys):
+        total = (yp - y) ** 2 + total
+    return total
+
+
+@cases_of
+def train(ns: dict, case: dict) -> dict:
+    """The student's training loop on the grader's MLP (with the grader's MSE in scope): the losses."""
+    V = isolate(student_class(ns), [])
+    model = _GraderMLP(V, case["sizes"], case["weights"])
+    saved = ns.get("mse_loss")
+    ns["mse_loss"] = _grader_mse
+    try:
+        losses = ns["train"](
+            model, [list(x) for x in case["xs"]], list(case["ys"]), case["steps"], case["lr"]
+        )
+    finally:
+        ns["mse_loss"] = saved
+    if not isinstance(losses, list) or len(losses) != case["steps"]:
+        raise ProbeError(f"train should return a list of {case['steps']} losses, one per step")
+    return {"losses": [number(v, "a loss") for v in losses]}
+
+
+# ---- probes: derivatives with plain numbers ----------------------------------------
+
+FUNCTIONS = {  # named so a case can pass them to the student's code: "@parabola"
+    "parabola": lambda x: 3 * x**2 - 4 * x + 5,
+    "parabola'": lambda x: 6 * x - 4,
+    "cubic": lambda x: x**3 - 2 * x,
+    "cubic'": lambda x: 3 * x**2 - 2,
+    "sine": math.sin,
+    "sine'": math.cos,
+    "exp": math.exp,
+    "exp'": math.exp,
+}
+
+
+def slope_one_sided(f, x, h):
+    return (f(x + h) - f(x)) / h
+
+
+def slope_symmetric(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+@cases_of
+def call(ns: dict, case: dict) -> dict:
+    """Call a student's plain function on numbers (FUNCTIONS named by string), report what it returns."""
+    fn = ns.get(case["function"])
+    if not callable(fn):
+        raise ProbeError(f"the notebook defines no function named {case['function']}")
+    args = [FUNCTIONS[a[1:]] if isinstance(a, str) and a.startswith("@") else a for a in case["args"]]
+    saved = {name: ns.get(name) for name in ("one_sided_derivative", "symmetric_derivative")}
+    if case.get("grader_slopes"):  # grade compare_errors on its own, not on the student's slopes
+        ns["one_sided_derivative"], ns["symmetric_derivative"] = slope_one_sided, slope_symmetric
+    try:
+        result = fn(*args)
+    finally:
+        ns.update(saved)
+    if isinstance(result, list | tuple):
+        return {"result": [number(r, "each returned item") for r in result]}
+    return {"result": number(result, "the result")}
+
+
+PROBES = {
+    "operation": operation,
+    "backward": backward,
+    "graph": graph,
+    "softmax": softmax,
+    "layer_call": layer_call,
+    "mlp_call": mlp_call,
+    "parameters": parameters,
+    "zero_grad": zero_grad,
+    "train": train,
+    "call": call,
+}

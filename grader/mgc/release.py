@@ -1,0 +1,75 @@
+"""Derive the student release from the instructor's notebooks.
+
+Two steps: write course.toml's points into the nbgrader metadata of each
+solution notebook's test cells (so points are typed once), then let nbgrader's
+own `generate_assignment` write exercises/ from solutions/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from mgc.manifest import ROOT, Assignment, Course, load
+
+
+class ReleaseError(Exception):
+    """A solution notebook does not match course.toml, or nbgrader failed."""
+
+
+def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
+    """Set each test cell's nbgrader points from the manifest; True if the notebook changed."""
+    path = root / assignment.notebook
+    notebook = nbformat.read(path, as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in notebook.cells}
+    changed = False
+    for exercise in assignment.exercises:
+        cell = cells.get(exercise.test_cell)
+        if cell is None:
+            raise ReleaseError(f"{assignment.notebook} has no test cell with grade_id {exercise.test_cell!r}")
+        solution = cells.get(exercise.cell)
+        if solution is None or not solution.metadata["nbgrader"].get("solution"):
+            raise ReleaseError(f"{assignment.notebook} has no solution cell {exercise.cell!r} for {exercise.id}")
+        meta = cell.metadata["nbgrader"]
+        if meta.get("points") != exercise.points:
+            meta["points"] = exercise.points
+            changed = True
+    if changed:
+        nbformat.write(notebook, path)
+    return changed
+
+
+def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
+    """Run nbgrader generate_assignment for every assignment, writing into `release_dir`."""
+    nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    if nbgrader is None:
+        raise ReleaseError("nbgrader is not installed: pip install 'micrograd-course[nbgrader]'")
+    for assignment in course.assignments:
+        command = [
+            nbgrader,
+            "generate_assignment",
+            assignment.id,
+            "--force",
+            "--no-db",
+            f"--CourseDirectory.root={root}",
+            f"--CourseDirectory.release_directory={release_dir.resolve()}",
+            "--log-level=WARN",
+        ]
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ReleaseError(f"nbgrader generate_assignment {assignment.id} failed:\n{done.stderr[-2000:]}")
+
+
+def release(release_dir: Path | None = None) -> list[Path]:
+    """Sync the points, then regenerate the release; returns the notebooks written."""
+    course = load()
+    for assignment in course.assignments:
+        sync_points(assignment)
+    target = release_dir or ROOT / "exercises"
+    generate(course, target)
+    return sorted(target.glob("*/*.ipynb"))

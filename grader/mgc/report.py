@@ -1,0 +1,56 @@
+"""Show grading results: a table per submission in the terminal, a gradebook, and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from mgc.grading import SubmissionResult
+
+STATUS = {"passed": "[green]passed[/]", "failed": "[red]failed[/]", "error": "[yellow]grader error[/]"}
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def print_submission(result: SubmissionResult, console: Console, details: bool = True) -> None:
+    """One table: every exercise with its score, then the feedback of those that failed."""
+    score = f"{_points(result.score)} of {_points(result.max_score)}"
+    title = f"{result.student} / {result.assignment or '?'}: {score}"
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column("exercise")
+    table.add_column("score", justify="right")
+    table.add_column("status")
+    table.add_column("feedback", overflow="fold")
+    for e in result.exercises:
+        first = e.feedback.splitlines()[0] if e.feedback else ""
+        table.add_row(e.id, f"{_points(e.score)}/{_points(e.max_score)}", STATUS[e.status], first)
+    if result.error and not result.exercises:
+        table.add_row("-", "0/0", STATUS["failed"], result.error)
+    console.print(table)
+    if details:
+        for e in result.exercises:
+            if e.feedback and e.status != "passed" and "\n" in e.feedback:
+                console.print(f"[bold]{e.id}[/]", markup=True)
+                console.print(e.feedback, markup=False, highlight=False)
+                console.print()
+
+
+def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
+    """One row per submission: who, which assignment, the score."""
+    table = Table(title="Gradebook", title_justify="left")
+    for name in ("student", "assignment", "score", "max", "percent"):
+        table.add_column(name, justify="right" if name in ("score", "max", "percent") else "left")
+    for r in sorted(results, key=lambda r: (r.student, r.assignment or "")):
+        percent = f"{100 * r.score / r.max_score:.0f}%" if r.max_score else "-"
+        table.add_row(r.student, r.assignment or "?", _points(r.score), _points(r.max_score), percent)
+    console.print(table)
+
+
+def write_json(results: list[SubmissionResult], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"submissions": [r.to_json() for r in results]}, indent=2) + "\n")
