@@ -56,7 +56,7 @@ class Check:
 
 def _explain_error(exercise_id: str, where: str, error: str) -> str:
     if error.startswith("NotImplementedError"):
-        return f"{exercise_id}: not implemented yet: {where} still raises NotImplementedError"
+        return f"{exercise_id}: not implemented yet (the stub still raises NotImplementedError)"
     text = f"{exercise_id}: {where}\nraised {error}"
     if "has no attribute 'data'" in error:
         text += (
@@ -351,13 +351,16 @@ def judge_backward(case: dict, result: dict) -> None:
     twice = [k for k, c in counts.items() if c > 1]
     if twice:
         fail(
-            f"_backward ran {max(counts.values())} times on node n{twice[0]}",
+            f"_backward ran {counts[twice[0]]} times on node n{twice[0]}, expected once",
             "the topological sort needs a visited set: a node reached along two paths must be "
             "added to the order only once",
         )
     never = [k for k, c in counts.items() if c == 0]
     if never:
-        fail(f"_backward never ran on node n{never[0]}", "every node of the graph must be in the order")
+        fail(
+            f"_backward never ran on node n{never[0]}, expected once",
+            "every node of the graph must be in the order",
+        )
     position = {k: calls.index(k) for k in inner}
     parents = _parents(case)
     for node in inner:
@@ -367,7 +370,8 @@ def judge_backward(case: dict, result: dict) -> None:
                 position[p] > position[q] for q in inner for p in parents.get(q, ()) if p in position
             )
             fail(
-                f"n{node}._backward ran before n{late[0]}._backward, which uses n{node}",
+                f"n{node}._backward ran before n{late[0]}._backward, which uses n{node}; "
+                f"expected every node after all the nodes that use it",
                 "walk the topological order in reverse, from the root down to the leaves"
                 if in_order
                 else "a node's _backward must run only after every node that uses it",
@@ -563,12 +567,15 @@ def judge_parameters(case: dict, result: dict) -> None:
 
 PARAMETERS = Check(
     "parameters",
-    visible=lambda: [{"part": "count", "nin": 3, "nouts": [4, 4, 1]}],
-    hidden=lambda rng: [
+    visible=lambda: [
         {"part": "neuron", "nin": 3},
         {"part": "layer", "sizes": [2, 3, 1]},
         {"part": "mlp", "sizes": [3, 2, 4]},
-        {"part": "count", "nin": 2, "nouts": [rng.randint(1, 5), 1, rng.randint(1, 3)]},
+        {"part": "count", "nin": 3, "nouts": [4, 4, 1]},
+    ],
+    hidden=lambda rng: [
+        {"part": "layer", "sizes": [rng.randint(1, 4) for _ in range(rng.randint(1, 4))]},
+        {"part": "count", "nin": rng.randint(1, 4), "nouts": [rng.randint(1, 5), 1, rng.randint(1, 3)]},
     ],
     judge=judge_parameters,
     describe=lambda c: "parameters() of " + ("a real MLP" if c["part"] == "count" else f"a {c['part']}"),

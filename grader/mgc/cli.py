@@ -40,7 +40,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"mgc grade: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
     options = Options(visible_only=False, seed=args.seed, time_limit=args.time_limit)
-    results = grade_paths(args.paths, options, on_done=lambda r: print_submission(r, console, args.details))
+    show = None if args.gradebook_only else (lambda r: print_submission(r, console, args.details))
+    results = grade_paths(args.paths, options, on_done=show)
     if not results:
         print(f"mgc grade: no notebooks found under {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
@@ -104,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--no-details", dest="details", action="store_false", help="tables only, no feedback text"
     )
+    grade.add_argument("--gradebook-only", action="store_true", help="print the gradebook only")
     grade.set_defaults(run=cmd_grade)
 
     check = sub.add_parser("check", help="check your notebook against the lecture's cases")

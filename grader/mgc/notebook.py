@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -25,13 +26,18 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     except UnicodeDecodeError:
         raise NotebookError(f"{path.name} is not a notebook: it is binary data, not JSON text") from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
-    except Exception as error:  # nbformat raises JSON, schema and version errors of several types
-        raise NotebookError(f"{path.name} is not a notebook: {str(error).splitlines()[0]}") from None
+        data = json.loads(text)
+    except ValueError as error:
+        raise NotebookError(f"{path.name} is not a notebook: it is not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
+        raise NotebookError(f"{path.name} is not a notebook: it has no nbformat version")
     try:
-        nbformat.validate(notebook)
+        nbformat.validate(data)
     except nbformat.ValidationError as error:
         raise NotebookError(f"{path.name} is not a valid notebook: {error.message}") from None
+    except Exception as error:  # an nbformat version this nbformat does not know, and the like
+        raise NotebookError(f"{path.name} is not a valid notebook: {error}") from None
+    notebook = nbformat.reads(text, as_version=4)
     return notebook
 
 

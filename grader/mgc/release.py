@@ -34,7 +34,9 @@ def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
             raise ReleaseError(f"{assignment.notebook} has no test cell with grade_id {exercise.test_cell!r}")
         solution = cells.get(exercise.cell)
         if solution is None or not solution.metadata["nbgrader"].get("solution"):
-            raise ReleaseError(f"{assignment.notebook} has no solution cell {exercise.cell!r} for {exercise.id}")
+            raise ReleaseError(
+                f"{assignment.notebook} has no solution cell {exercise.cell!r} for {exercise.id}"
+            )
         meta = cell.metadata["nbgrader"]
         if meta.get("points") != exercise.points:
             meta["points"] = exercise.points
@@ -46,7 +48,8 @@ def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
 
 def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
     """Run nbgrader generate_assignment for every assignment, writing into `release_dir`."""
-    nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    search = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    nbgrader = shutil.which("nbgrader", path=search)
     if nbgrader is None:
         raise ReleaseError("nbgrader is not installed: pip install 'micrograd-course[nbgrader]'")
     for assignment in course.assignments:
