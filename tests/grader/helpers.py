@@ -1,0 +1,38 @@
+"""Grading code without notebooks: a solution's cells, edited as a student would, run in the sandbox."""
+
+from __future__ import annotations
+
+import random
+
+from mgc.checks import CheckFailure, run_check
+from mgc.manifest import ROOT, load
+from mgc.notebook import read_notebook, student_code
+from mgc.sandbox import Limits, Sandbox, SandboxError
+
+
+def solution_cells(assignment: str) -> list[str]:
+    """The code a student who got everything right would hand in for `assignment`."""
+    return student_code(read_notebook(ROOT / load().assignment(assignment).notebook))
+
+
+def edited(cells: list[str], old: str, new: str) -> list[str]:
+    """`cells` with `old` replaced by `new`; `old` must occur exactly once."""
+    assert sum(c.count(old) for c in cells) == 1, f"{old!r} must occur exactly once"
+    return [c.replace(old, new) for c in cells]
+
+
+def grade_cells(assignment: str, cells: list[str], seed: int = 0, seconds: float = 10.0) -> dict[str, str]:
+    """Run every check of `assignment` on `cells`: {exercise id: "" if passed, else the feedback}."""
+    outcome = {}
+    with Sandbox(cells, Limits(seconds, seconds)) as sandbox:
+        for exercise in load().assignment(assignment).exercises:
+            try:
+                run_check(exercise.id, sandbox, random.Random(seed))
+                outcome[exercise.id] = ""
+            except (CheckFailure, SandboxError) as failure:
+                outcome[exercise.id] = str(failure) or type(failure).__name__
+    return outcome
+
+
+def failed(outcome: dict[str, str]) -> set[str]:
+    return {k for k, v in outcome.items() if v}

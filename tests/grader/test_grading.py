@@ -1,0 +1,132 @@
+"""mgc grade and mgc check on whole notebooks: solutions, the release, the sample class, broken files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+from mgc.cli import main
+from mgc.grading import Options, grade_paths
+from mgc.manifest import ROOT, load
+
+SAMPLES = ROOT / "samples"
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_the_solutions_get_full_marks(seed):
+    results = grade_paths([ROOT / "solutions"], Options(seed=seed))
+    assert len(results) == len(load().assignments)
+    for r in results:
+        assert r.score == r.max_score == load().assignment(r.assignment).max_score, r.to_json()
+
+
+def test_the_untouched_release_gets_zero_without_crashing():
+    results = grade_paths([ROOT / "exercises"], Options(seed=1))
+    assert {r.assignment for r in results} == {a.id for a in load().assignments}
+    for r in results:
+        assert r.score == 0 and r.max_score > 0
+        for e in r.exercises:
+            assert e.status == "failed" and "not implemented yet" in e.feedback, e
+
+
+def _scores(data: dict) -> dict[tuple[str, str], float]:
+    return {(s["student"], s["assignment"]): s["score"] for s in data["submissions"]}
+
+
+def test_the_sample_class_gradebook(tmp_path, capsys):
+    out = tmp_path / "grades.json"
+    assert main(["grade", str(SAMPLES), "--json", str(out), "--seed", "5"]) == 0
+    printed = capsys.readouterr().out
+    assert "Gradebook" in printed
+    data = json.loads(out.read_text())
+    scores = _scores(data)
+    engine, nn = load().assignment("engine").max_score, load().assignment("nn").max_score
+    points = {e.id: e.points for e in load().exercises}
+    assert scores[("ada", "engine")] == engine and scores[("ada", "nn")] == nn
+    assert scores[("ada", "derivatives")] == 5 and scores[("ada", "softmax")] == 6
+    assert scores[("ben", "engine")] == engine - points["engine.add"]
+    assert scores[("cleo", "engine")] == engine - points["engine.tanh"]
+    assert scores[("dan", "nn")] == nn - points["nn.train"] and scores[("dan", "engine")] == engine
+    assert scores[("eve", "engine")] == 0 and scores[("eve", "nn")] == 0
+    for s in data["submissions"]:
+        assert set(s) >= {"path", "student", "score", "max_score", "exercises"}
+        for e in s["exercises"]:
+            assert set(e) == {"id", "score", "max_score", "status", "feedback"}
+            assert 0 <= e["score"] <= e["max_score"]
+    ben = next(s for s in data["submissions"] if s["student"] == "ben" and s["assignment"] == "engine")
+    add = next(e for e in ben["exercises"] if e["id"] == "engine.add")
+    assert add["status"] == "failed" and "+=" in add["feedback"]
+
+
+def _copy_release(tmp_path, student: str, assignment: str = "engine"):
+    folder = tmp_path / student / assignment
+    folder.mkdir(parents=True)
+    return shutil.copy(ROOT / "exercises" / assignment / f"{assignment}.ipynb", folder)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"this is not json {", "is not a notebook"),
+        (b"", "is empty"),
+        (bytes(range(256)) * 4, "binary data"),
+        (b'{"cells": 3, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "not a valid notebook"),
+    ],
+    ids=["garbage", "empty", "binary", "wrong-schema"],
+)
+def test_a_file_that_is_not_a_notebook_scores_zero_and_the_others_are_graded(tmp_path, content, message):
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    (tmp_path / "mallory" / "engine" / "engine.ipynb").write_bytes(content)
+    shutil.copytree(SAMPLES / "ada" / "engine", tmp_path / "ada" / "engine")
+    results = {r.student: r for r in grade_paths([tmp_path], Options(seed=2))}
+    assert results["mallory"].score == 0 and message in results["mallory"].error
+    assert all(message in e.feedback for e in results["mallory"].exercises)
+    assert results["ada"].score == results["ada"].max_score
+
+
+def _with_value_cell(path, source: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
+    cell.source = source
+    nbformat.write(nb, path)
+
+
+def test_a_syntax_error_or_a_missing_class_scores_zero_with_a_message(tmp_path, capsys):
+    _with_value_cell(_copy_release(tmp_path, "sam"), "class Value(:\n    pass")
+    _with_value_cell(_copy_release(tmp_path, "nina"), "x = 1  # no Value class at all")
+    assert main(["grade", str(tmp_path), "--json", str(tmp_path / "out.json")]) == 0
+    data = json.loads((tmp_path / "out.json").read_text())
+    by_student = {s["student"]: s for s in data["submissions"]}
+    assert by_student["sam"]["score"] == 0 and by_student["nina"]["score"] == 0
+    assert "no class named Value" in by_student["nina"]["exercises"][0]["feedback"]
+    assert (
+        "NameError" in by_student["sam"]["exercises"][0]["feedback"]
+        or "Value" in by_student["sam"]["exercises"][0]["feedback"]
+    )
+
+
+def test_an_unknown_notebook_is_reported_not_fatal(tmp_path):
+    (tmp_path / "x").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "x" / "homework.ipynb")
+    (result,) = grade_paths([tmp_path])
+    assert result.assignment is None and "not one of this course's notebooks" in result.error
+
+
+def test_grade_exits_non_zero_only_when_it_cannot_run(tmp_path, capsys):
+    assert main(["grade", str(tmp_path / "missing")]) == 2
+    assert main(["grade", str(tmp_path)]) == 2  # no notebooks at all
+    assert "no notebooks" in capsys.readouterr().err
+
+
+def test_check_runs_the_visible_cases_only(tmp_path, capsys):
+    path = tmp_path / "ben" / "engine" / "engine.ipynb"
+    path.parent.mkdir(parents=True)
+    shutil.copy(SAMPLES / "ben" / "engine" / "engine.ipynb", path)
+    status = main(["check", str(path)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "a + a with a=3" in out  # the lecture's own case for the accumulation bug
+    assert "pre-loaded" not in out  # the hidden cases pre-load grads; check never shows them
+    assert main(["check", str(SAMPLES / "ada" / "engine" / "engine.ipynb")]) == 0

@@ -1,0 +1,103 @@
+"""course.toml is the single source: the graders, the notebooks and `mgc list` all agree with it."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import nbformat
+import pytest
+from mgc.checks import CHECKS
+from mgc.cli import main
+from mgc.grading import GRADERS
+from mgc.manifest import ROOT, ManifestError, load, parse
+
+# The eight exercises the course's brief names, each of which must be graded on its own.
+BRIEF = {
+    "Value.__add__": "engine.add",
+    "Value.__rmul__": "engine.rmul",
+    "Value.__pow__": "engine.pow",
+    "Value.exp": "engine.exp",
+    "Value.tanh": "engine.tanh",
+    "Value.backward": "engine.backward",
+    "Module.zero_grad": "nn.zero_grad",
+    "MLP.parameters": "nn.parameters",
+}
+
+
+def test_every_exercise_of_the_brief_is_its_own_exercise_with_points():
+    course = load()
+    for symbol, exercise_id in BRIEF.items():
+        exercise = course.exercise(exercise_id)
+        assert symbol in exercise.symbols and exercise.points > 0
+    assert len(set(BRIEF.values())) == len(BRIEF)
+
+
+def test_every_exercise_has_a_check_and_a_grader_test_marked_with_its_id():
+    for assignment in load().assignments:
+        module = ast.parse((GRADERS / f"test_{assignment.id}.py").read_text())
+        marked = {}
+        for node in module.body:
+            if isinstance(node, ast.FunctionDef):
+                for deco in node.decorator_list:
+                    if isinstance(deco, ast.Call) and getattr(deco.func, "attr", "") == "exercise":
+                        marked[node.name] = deco.args[0].value
+        assert marked == {e.check: e.id for e in assignment.exercises}
+        for e in assignment.exercises:
+            assert e.id in CHECKS
+
+
+def test_the_notebooks_carry_the_manifest_points_and_cells():
+    for assignment in load().assignments:
+        notebook = nbformat.read(ROOT / assignment.notebook, as_version=4)
+        meta = {
+            c.metadata["nbgrader"]["grade_id"]: (c, c.metadata["nbgrader"])
+            for c in notebook.cells
+            if "nbgrader" in c.metadata
+        }
+        for e in assignment.exercises:
+            cell, test = meta[e.test_cell]
+            assert test["grade"] and test["points"] == e.points and not test["solution"]
+            assert f'grade("{e.id}", globals())' in cell.source  # the hidden test calls the same check
+            solution, sol_meta = meta[e.cell]
+            assert sol_meta["solution"]
+            for symbol in e.symbols:
+                assert f"def {symbol.split('.')[-1]}(" in solution.source, (e.id, symbol)
+
+
+def test_mgc_list_json(capsys):
+    assert main(["list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    ids = [a["id"] for a in data["assignments"]]
+    assert ids == ["derivatives", "engine", "nn", "softmax"]
+    engine = data["assignments"][1]
+    assert engine["notebook"] == "solutions/engine/engine.ipynb"
+    add = engine["exercises"][0]
+    assert set(add) == {"id", "points", "symbols"} and add["symbols"] == ["Value.__add__"]
+
+
+def test_mgc_list_prints_every_exercise(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert all(e.id in out for e in load().exercises)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[assignments]]\nid = "a"\ntitle = "t"\nnotebook = "n"\n', "has no exercises"),
+        (
+            '[[assignments]]\nid = "a"\ntitle = "t"\nnotebook = "n"\n[[assignments.exercises]]\n'
+            'id = "b.x"\npoints = 1\nsymbols = []\ncell = "c"\ncheck = "t"\n',
+            "must start with 'a.'",
+        ),
+        (
+            '[[assignments]]\nid = "a"\ntitle = "t"\nnotebook = "n"\n[[assignments.exercises]]\n'
+            'id = "a.x"\nsymbols = []\ncell = "c"\ncheck = "t"\n',
+            "has no 'points'",
+        ),
+    ],
+)
+def test_a_broken_manifest_says_what_is_wrong(text, message):
+    with pytest.raises(ManifestError, match=message):
+        parse(text)

@@ -1,0 +1,249 @@
+"""Each classic mistake costs exactly its own exercise, with a hint that names it;
+correct solutions written differently get full marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.grader.helpers import edited, failed, grade_cells, solution_cells
+
+ADD_BACKWARD = "            self.grad += out.grad\n            other.grad += out.grad"
+MUL_BACKWARD = (
+    "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad"
+)
+
+# (assignment, what the solution says, what the student wrote, the exercise it costs, words of the hint)
+MISTAKES = [
+    pytest.param(
+        "engine",
+        ADD_BACKWARD,
+        ADD_BACKWARD.replace("+=", "="),
+        "engine.add",
+        "+=",
+        id="assign-not-accumulate",
+    ),
+    pytest.param(
+        "engine",
+        "other = other if isinstance(other, Value) else Value(other)\n        out = Value(self.data + ",
+        "out = Value(self.data + ",
+        "engine.add",
+        "Wrap the other operand",
+        id="plain-number-not-wrapped",
+    ),
+    pytest.param(
+        "engine",
+        MUL_BACKWARD,
+        MUL_BACKWARD.replace(" * out.grad", ""),
+        "engine.mul",
+        "out.grad",
+        id="missing-out-grad-factor",
+    ),
+    pytest.param(
+        "engine",
+        MUL_BACKWARD,
+        "            self.grad += self.data * out.grad\n            other.grad += other.data * out.grad",
+        "engine.mul",
+        "*other*",
+        id="wrong-operand-in-mul",
+    ),
+    pytest.param(
+        "engine",
+        "other * self.data**(other - 1)",
+        "other * self.data**other",
+        "engine.pow",
+        "off by one",
+        id="pow-off-by-one",
+    ),
+    pytest.param(
+        "engine",
+        "self.grad += out.data * out.grad",
+        "self.grad += self.data * out.grad",
+        "engine.exp",
+        "the output",
+        id="exp-uses-its-input",
+    ),
+    pytest.param(
+        "engine",
+        "(1 - t**2) * out.grad",
+        "(1 - t) * out.grad",
+        "engine.tanh",
+        "1 - t**2",
+        id="tanh-one-minus-t",
+    ),
+    pytest.param(
+        "engine",
+        "self.grad += (out.data > 0) * out.grad",
+        "self.grad += self.data * out.grad",
+        "engine.relu",
+        "relu",
+        id="relu-passes-its-input",
+    ),
+    pytest.param(
+        "engine",
+        "                visited.add(v)\n",
+        "",
+        "engine.backward",
+        "visited set",
+        id="no-visited-set",
+    ),
+    pytest.param(
+        "engine",
+        "for node in reversed(topo):",
+        "for node in topo:",
+        "engine.backward",
+        "in reverse",
+        id="order-not-reversed",
+    ),
+    pytest.param(
+        "engine", "        self.grad = 1.0\n", "", "engine.backward", "self.grad = 1.0", id="root-not-seeded"
+    ),
+    pytest.param(
+        "nn",
+        "p.grad = 0.0",
+        "p.grad = p.grad",
+        "nn.zero_grad",
+        "left every grad",
+        id="zero-grad-does-nothing",
+    ),
+    pytest.param(
+        "nn", "return self.w + [self.b]", "return self.w", "nn.parameters", "bias", id="parameters-miss-bias"
+    ),
+    pytest.param(
+        "nn",
+        "for layer in self.layers for p in layer.parameters()",
+        "for layer in self.layers[:-1] for p in layer.parameters()",
+        "nn.parameters",
+        "layer",
+        id="parameters-miss-a-layer",
+    ),
+    pytest.param(
+        "nn", "        model.zero_grad()\n", "", "nn.train", "zero_grad()", id="training-never-zeroes-grads"
+    ),
+    pytest.param(
+        "derivatives",
+        "return (f(x + h) - f(x - h)) / (2 * h)",
+        "return (f(x + h) - f(x - h)) / h",
+        "derivatives.symmetric",
+        None,
+        id="symmetric-missing-factor-2",
+    ),
+    pytest.param(
+        "softmax",
+        "self.grad += out.grad / self.data",
+        "self.grad += out.grad * out.data",
+        "softmax.log",
+        "1 / x",
+        id="log-derivative",
+    ),
+]
+
+
+@pytest.mark.parametrize(("assignment", "old", "new", "exercise", "hint"), MISTAKES)
+def test_a_classic_mistake_costs_exactly_its_own_exercise(assignment, old, new, exercise, hint):
+    outcome = grade_cells(assignment, edited(solution_cells(assignment), old, new))
+    assert failed(outcome) == {exercise}, outcome
+    feedback = outcome[exercise]
+    assert feedback.startswith(exercise + ":")
+    assert "expected" in feedback or "raised" in feedback
+    if hint is not None:
+        assert "hint:" in feedback and hint in feedback, feedback
+
+
+ITERATIVE_TOPO = """
+        topo, visited, stack = [], set(), [(self, False)]
+        while stack:
+            v, expanded = stack.pop()
+            if expanded:
+                topo.append(v)
+            elif v not in visited:
+                visited.add(v)
+                stack.append((v, True))
+                stack.extend((c, False) for c in v._prev if c not in visited)
+        self.grad = 1.0
+        for node in reversed(topo):
+            node._backward()
+"""
+
+KAHN_TOPO = """
+        nodes, stack = set(), [self]
+        while stack:
+            v = stack.pop()
+            if v not in nodes:
+                nodes.add(v)
+                stack.extend(v._prev)
+        users = {v: 0 for v in nodes}
+        for v in nodes:
+            for c in v._prev:
+                users[c] += 1
+        ready = [self]
+        self.grad = 1.0
+        while ready:
+            v = ready.pop()
+            v._backward()
+            for c in v._prev:
+                users[c] -= 1
+                if users[c] == 0:
+                    ready.append(c)
+"""
+
+TANH_FROM_EXP = """
+        e = (2 * self).exp()
+        return (e - 1) / (e + 1)
+"""
+
+
+def _replace_method_body(cells: list[str], signature: str, body: str) -> list[str]:
+    """Swap the solution region under `signature` for `body`."""
+    cell = next(c for c in cells if signature in c)
+    start = cell.index("### BEGIN SOLUTION", cell.index(signature))
+    start = cell.index("\n", start) + 1
+    end = cell.rindex("\n", 0, cell.index("### END SOLUTION", start)) + 1
+    new = cell[:start] + body.lstrip("\n") + cell[end:]
+    return [new if c is cell else c for c in cells]
+
+
+ALTERNATIVES = [
+    pytest.param("def backward(self):", ITERATIVE_TOPO, id="iterative-topological-sort"),
+    pytest.param("def backward(self):", KAHN_TOPO, id="kahn-topological-sort"),
+    pytest.param("def tanh(self):", TANH_FROM_EXP, id="tanh-built-from-exp"),
+    pytest.param(
+        "def __pow__(self, other):",
+        """
+        out = Value(math.pow(self.data, other), (self,), f'**{other}')
+
+        def _backward():
+            self.grad += other * math.pow(self.data, other - 1) * out.grad
+        out._backward = _backward
+        return out
+""",
+        id="math-pow",
+    ),
+    pytest.param("def __rmul__(self, other):", "        return self.__mul__(other)\n", id="rmul-calls-mul"),
+    pytest.param(
+        "def tanh(self):",
+        """
+        x = self.data
+        t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
+        out = Value(t, (self,), 'tanh')
+
+        def _backward():
+            self.grad += (1 - out.data**2) * out.grad
+        out._backward = _backward
+        return out
+""",
+        id="tanh-formula-by-hand",
+    ),
+]
+
+
+@pytest.mark.parametrize(("signature", "body"), ALTERNATIVES)
+def test_a_correct_solution_written_differently_gets_full_marks(signature, body):
+    cells = _replace_method_body(solution_cells("engine"), signature, body)
+    for seed in (0, 1):
+        assert failed(grade_cells("engine", cells, seed)) == set()
+
+
+def test_the_recursive_solution_and_the_alternatives_really_differ():
+    cells = solution_cells("engine")
+    assert "def build_topo(v):" in "".join(cells)
+    assert "build_topo" not in "".join(_replace_method_body(cells, "def backward(self):", KAHN_TOPO))

@@ -1,0 +1,121 @@
+"""exercises/ and samples/ are derived, never edited: regenerating them changes nothing.
+The solution notebooks run in a real Jupyter kernel, hidden tests included."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+
+import nbformat
+import pytest
+from mgc.manifest import ROOT, load
+from mgc.release import generate, sync_points
+
+from tests.conftest import require
+
+
+def _has(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+def _same_tree(a, b) -> list[str]:
+    diff = filecmp.dircmp(a, b)
+    problems = diff.left_only + diff.right_only + diff.diff_files
+    for sub in diff.common_dirs:
+        problems += [f"{sub}/{p}" for p in _same_tree(a / sub, b / sub)]
+    return problems
+
+
+def test_regenerating_exercises_with_nbgrader_changes_nothing(tmp_path):
+    require(_has("nbgrader"), "nbgrader is not installed")
+    generate(load(), tmp_path)
+    released = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.ipynb"))
+    assert released == sorted(
+        p.relative_to(ROOT / "exercises") for p in (ROOT / "exercises").rglob("*.ipynb")
+    )
+    assert _same_tree(tmp_path, ROOT / "exercises") == [], "exercises/ is stale: run `mgc release`"
+
+
+def test_the_release_holds_no_solution_and_no_hidden_test():
+    for path in (ROOT / "exercises").rglob("*.ipynb"):
+        text = path.read_text()
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "mgc.inline"):
+            assert secret not in text, (path, secret)
+        assert "NotImplementedError" in text
+    # the engine's own answers are gone (later notebooks give the finished engine on purpose)
+    engine = (ROOT / "exercises" / "engine" / "engine.ipynb").read_text()
+    assert "build_topo" not in engine and "self.grad += out.grad" not in engine
+
+
+def test_the_solutions_points_are_in_sync_with_the_manifest(tmp_path):
+    for assignment in load().assignments:
+        copy = tmp_path / assignment.notebook
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / assignment.notebook, copy)
+        assert sync_points(assignment, root=tmp_path) is False, f"run `mgc release`: {assignment.notebook}"
+
+
+def test_sync_points_writes_the_manifest_points(tmp_path):
+    assignment = load().assignment("engine")
+    copy = tmp_path / assignment.notebook
+    copy.parent.mkdir(parents=True)
+    nb = nbformat.read(ROOT / assignment.notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.metadata["nbgrader"]["points"] = 99
+    nbformat.write(nb, copy)
+    assert sync_points(assignment, root=tmp_path) is True
+    points = [
+        c.metadata["nbgrader"]["points"]
+        for c in nbformat.read(copy, 4).cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    ]
+    assert points == [e.points for e in assignment.exercises]
+
+
+def test_the_samples_are_built_from_the_current_release(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("samples_build", ROOT / "samples" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build(tmp_path)
+    assert _same_tree(tmp_path, ROOT / "samples") == ["build.py"], (
+        "samples/ is stale: python samples/build.py"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", [a.id for a in load().assignments])
+def test_a_solution_notebook_runs_in_a_real_kernel_with_its_hidden_tests(assignment):
+    require(_has("nbclient") and _has("ipykernel"), "nbclient and ipykernel are not installed")
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(ROOT / load().assignment(assignment).notebook, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()  # raises if any cell fails
+    hidden = [c for c in notebook.cells if "mgc.inline" in c.source]
+    assert len(hidden) == len(load().assignment(assignment).exercises)
+
+
+@pytest.mark.slow
+def test_in_the_kernel_a_mistake_fails_its_hidden_test_with_the_same_feedback():
+    require(_has("nbclient") and _has("ipykernel"), "nbclient and ipykernel are not installed")
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(ROOT / "solutions" / "engine" / "engine.ipynb", as_version=4)
+    value = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
+    value.source = value.source.replace("(1 - t**2) * out.grad", "(1 - t) * out.grad")
+    tanh_test = next(c for c in notebook.cells if 'grade("engine.tanh"' in c.source)
+    # keep the hidden part only, as if the visible asserts had passed
+    tanh_test.source = 'from mgc.inline import grade\ngrade("engine.tanh", globals())'
+    notebook.cells = notebook.cells[: notebook.cells.index(tanh_test) + 1]
+    for cell in notebook.cells:
+        if 'grade("engine.' in cell.source and cell is not tanh_test:
+            cell.source = ""
+    with pytest.raises(CellExecutionError, match="1 - t\\*\\*2, not 1 - t"):
+        NotebookClient(notebook, timeout=120, kernel_name="python3").execute()

@@ -1,0 +1,76 @@
+"""The sandbox: a hung, exiting or lying submission costs its own exercise and nothing else."""
+
+from __future__ import annotations
+
+import time
+
+from mgc.sandbox import Limits, Sandbox
+
+from tests.grader.helpers import edited, failed, grade_cells, solution_cells
+
+EXP_BODY = "        out = Value(math.exp(self.data), (self,), 'exp')\n"
+
+
+def _engine_with(exp_body: str) -> list[str]:
+    return edited(solution_cells("engine"), EXP_BODY, exp_body)
+
+
+def test_an_infinite_loop_in_one_method_costs_that_exercise_and_the_time_limit_only():
+    start = time.monotonic()
+    outcome = grade_cells("engine", _engine_with("        while True:\n            pass\n"), seconds=1.5)
+    elapsed = time.monotonic() - start
+    assert failed(outcome) == {"engine.exp"}
+    assert "timed out after 1.5 s" in outcome["engine.exp"]
+    assert elapsed < 1.5 + 8, elapsed
+
+
+def test_exiting_the_process_costs_only_that_exercise():
+    for exit_call in ("import os; os._exit(0)", "import sys; sys.exit(0)", "raise SystemExit(0)"):
+        outcome = grade_cells("engine", _engine_with(f"        {exit_call}\n"))
+        assert failed(outcome) == {"engine.exp"}, (exit_call, outcome)
+
+
+def test_fake_reports_on_stdout_and_stderr_reach_nobody():
+    fake = (
+        "        import sys\n"
+        '        print(\'{"results": [{"data": 1, "grads": [1], "numeric": [1]}]}\')\n'
+        "        print('{\"results\": []}', file=sys.stderr)\n"
+        "        raise ValueError('no exp here')\n"
+    )
+    outcome = grade_cells("engine", _engine_with(fake))
+    assert failed(outcome) == {"engine.exp"} and "no exp here" in outcome["engine.exp"]
+
+
+def test_a_cell_that_hangs_at_load_time_is_skipped_and_the_rest_still_grades():
+    cells = [*solution_cells("engine"), "while True:\n    pass\n"]
+    with Sandbox(cells, Limits(load_seconds=1.0, request_seconds=5.0)) as box:
+        assert len(cells) - 1 in box.skipped_cells
+        assert "timed out" in box.cell_errors[len(cells) - 1]
+    assert failed(grade_cells("engine", cells, seconds=1.0)) == set()
+
+
+def test_the_child_cannot_import_the_reference_engine_torch_or_the_grader():
+    cells = [
+        "results = []\n"
+        "for name in ('micrograd', 'mgc', 'torch', 'numpy'):\n"
+        "    try:\n"
+        "        __import__(name)\n"
+        "        results.append(name)\n"
+        "    except ImportError:\n"
+        "        pass\n"
+        "assert not results, results\n"
+    ]
+    with Sandbox(cells) as box:
+        assert box.cell_errors == {}
+
+
+def test_magics_and_shell_escapes_do_not_run(tmp_path):
+    marker = tmp_path / "ran"
+    cells = [f"!touch {marker}\n%time x = 1\nimport os\n", "y = 2"]
+    import nbformat
+    from mgc.notebook import student_code
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    with Sandbox(student_code(nb)) as box:
+        assert box.cell_errors == {}
+    assert not marker.exists()
