@@ -25,6 +25,13 @@ class InlineRunner:
         return json.loads(json.dumps(results))  # exactly what would cross the sandbox's pipe
 
 
+def check(exercise_id: str, namespace: dict) -> None:
+    """Run exercise `exercise_id`'s visible check (the lecture's cases) on `namespace`: what a
+    notebook's test cell shows students. Raises CheckFailure with the feedback when it fails."""
+    run_check(exercise_id, InlineRunner(namespace), None)
+    print(f"{exercise_id}: the lecture's cases pass")
+
+
 def grade(exercise_id: str, namespace: dict, seed: int | None = None) -> None:
     """Run exercise `exercise_id`'s full check (visible and hidden cases) on `namespace`.
 

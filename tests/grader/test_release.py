@@ -43,7 +43,7 @@ def test_regenerating_exercises_with_nbgrader_changes_nothing(tmp_path):
 def test_the_release_holds_no_solution_and_no_hidden_test():
     for path in (ROOT / "exercises").rglob("*.ipynb"):
         text = path.read_text()
-        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "mgc.inline"):
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "import grade"):
             assert secret not in text, (path, secret)
         assert "NotImplementedError" in text
     # the engine's own answers are gone (later notebooks give the finished engine on purpose)
