@@ -18,3 +18,10 @@ c.CourseDirectory.course_id = "micrograd-course"
 c.ClearSolutions.code_stub = {
     "python": '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
 }
+
+# Feedback: nbgrader's default shows students the hidden tests' source; clear those regions first.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

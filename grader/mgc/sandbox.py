@@ -5,26 +5,39 @@ packages, hands it the code cells and the probes' source, sends probe requests
 and reads back plain JSON. The parent enforces a wall-clock limit on every
 request by killing the child's whole process group, and starts a fresh child
 (skipping any cell that hung) for the requests that follow.
+
+Where the grader runs as root (CI, a grading server), util-linux's `unshare`
+puts the child in its own mount and PID namespaces: the repository, the
+virtual environment and the site packages are hidden under empty tmpfs
+mounts (no reference engine, grader, solutions or torch to read), and killing
+the child, PID 1 of its namespace, takes every process it started with it,
+even those that called setsid. Elsewhere the child still runs with no site
+packages, in its own process group, under the same limits.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import resource
 import select
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CHILD = HERE / "child.py"
+CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
 PROBES_SOURCE = (HERE / "probes.py").read_text(encoding="utf-8")
+REPOSITORY = HERE.parents[1]
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
@@ -48,6 +61,48 @@ def _limit_child(memory_bytes: int) -> None:  # runs in the child between fork a
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 24, 1 << 24))
+    resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))  # binds everyone but root
+
+
+def base_python() -> str:
+    """The interpreter outside any virtual environment: its standard library is all the child gets."""
+    return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+
+
+def hidden_paths() -> list[str]:
+    """Folders the child must not see: this repository, the virtual environment, the site packages."""
+    paths = sysconfig.get_paths()
+    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
+    candidates = {str(REPOSITORY), sys.prefix, paths["purelib"], paths["platlib"]}
+    candidates |= {base["purelib"], base["platlib"]}
+    keep = (os.path.realpath(paths["stdlib"]), os.path.dirname(base_python()))
+    found = sorted(
+        p
+        for p in map(os.path.realpath, candidates)
+        if os.path.isdir(p) and not any(k == p or k.startswith(p + os.sep) for k in keep)
+    )
+    return [p for p in found if not any(p.startswith(q + os.sep) for q in found)]  # outermost only
+
+
+@functools.cache
+def namespaces_available() -> bool:
+    """True if the child can get its own mount and PID namespaces here (root with util-linux)."""
+    if os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("mount")):
+        return False
+    probe = ["unshare", "--mount", "--pid", "--fork", "--kill-child", "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+def child_command(request_fd: int, report_fd: int) -> list[str]:
+    """How to start the child: inside fresh namespaces with the grader's files hidden, if possible."""
+    python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(request_fd), str(report_fd)]
+    if not namespaces_available():
+        return python
+    mounts = " && ".join(f"mount -t tmpfs -o ro,size=4k mgc-hidden {shlex.quote(p)}" for p in hidden_paths())
+    # sh stays as PID 1 of the namespace (no exec): PID 1 ignores signals sent from inside it,
+    # and the child must die at once when it kills its own process group
+    script = f"{mounts} && {shlex.join(python)}"
+    return ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--", "/bin/sh", "-c", script]
 
 
 @dataclass
@@ -95,7 +150,7 @@ class Sandbox:
         request_read, request_write = os.pipe()
         report_read, report_write = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-B", str(CHILD), str(request_read), str(report_write)],
+            child_command(request_read, report_write),
             pass_fds=(request_read, report_write),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -113,8 +168,9 @@ class Sandbox:
     def stop(self) -> None:
         """Kill the child's whole process group and release everything it held."""
         if self._process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
+            for kill in (os.killpg, os.kill):  # the group, and the child itself should it have left it
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    kill(self._process.pid, signal.SIGKILL)
             self._process.wait()
             self._process = None
         if self._requests is not None:

@@ -1,0 +1,70 @@
+"""Drive the real nbgrader on a class: a course folder, autograde, feedback, export.
+
+Used by the test that checks nbgrader and `mgc grade` agree, and by
+bench/grading.py. Every step is nbgrader's own command-line app; nothing of
+nbgrader is re-implemented here.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from mgc.manifest import ROOT
+
+
+class NbgraderError(Exception):
+    """An nbgrader command failed; the message holds the end of its output."""
+
+
+def nbgrader(course: Path, *args: str, timeout: float = 1800) -> str:
+    """Run `nbgrader ARGS` in the course folder, with this environment's bin/ on PATH (for alembic)."""
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    command = [os.path.join(bin_dir, "nbgrader"), *args]
+    done = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        raise NbgraderError(f"nbgrader {' '.join(args)} failed:\n{output}")
+    return done.stdout + done.stderr
+
+
+def make_course(folder: Path, submissions: Path) -> Path:
+    """A fresh nbgrader course in `folder`: this course's config and solutions, and a class
+    laid out as nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "solutions", folder / "solutions")
+    for notebook in sorted(submissions.glob("*/*/*.ipynb")):
+        student, assignment = notebook.parent.parent.name, notebook.parent.name
+        target = folder / "submitted" / student / assignment
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(notebook, target)
+    return folder
+
+
+def assignments_in(course: Path) -> list[str]:
+    return sorted({p.name for p in (course / "submitted").glob("*/*")})
+
+
+def release(course: Path, assignment: str) -> None:
+    nbgrader(course, "generate_assignment", assignment, "--force")
+
+
+def autograde(course: Path, assignment: str) -> None:
+    nbgrader(course, "autograde", assignment, "--create", "--force")
+
+
+def feedback(course: Path, assignment: str) -> None:
+    nbgrader(course, "generate_feedback", assignment, "--force")
+
+
+def export(course: Path) -> dict[tuple[str, str], float]:
+    """nbgrader's CSV export, as {(student, assignment): raw score}."""
+    nbgrader(course, "export", "--to", "grades.csv")
+    with open(course / "grades.csv", newline="") as f:
+        return {(row["student_id"], row["assignment"]): float(row["raw_score"]) for row in csv.DictReader(f)}
