@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,13 +42,24 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 2
     options = Options(visible_only=False, seed=args.seed, time_limit=args.time_limit)
     show = None if args.gradebook_only else (lambda r: print_submission(r, console, args.details))
-    results = grade_paths(args.paths, options, on_done=show)
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    results = grade_paths(args.paths, options, on_done=show, jobs=jobs, progress=not args.no_progress)
     if not results:
         print(f"mgc grade: no notebooks found under {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
     print_gradebook(results, console)
     if args.json:
         write_json(results, args.json)
+    if args.csv:
+        from mgc.exports import write_csv
+
+        write_csv(results, args.csv)
+    if args.gradescope:
+        from mgc.exports import gradescope_results
+
+        args.gradescope.parent.mkdir(parents=True, exist_ok=True)
+        data = gradescope_results(results, args.gradescope_visibility)
+        args.gradescope.write_text(json.dumps(data, indent=2) + "\n")
     return 0
 
 
@@ -81,6 +93,32 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from mgc.exports import build_gradescope_zip, classroom_workflow
+
+    if args.platform == "gradescope":
+        out = args.out or Path("build/gradescope-autograder.zip")
+        build_gradescope_zip(out, args.time_limit, args.visibility)
+    else:
+        out = args.out or Path(".github/workflows/classroom.yml")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(classroom_workflow(package=args.package))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_passed(args: argparse.Namespace) -> int:
+    from mgc.exports import passed
+
+    try:
+        ok = passed(args.exercise, args.results)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"mgc passed: cannot read {args.results}: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.exercise}: {'passed' if ok else 'not passed'}")
+    return 0 if ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mgc", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -106,6 +144,18 @@ def parser() -> argparse.ArgumentParser:
         "--no-details", dest="details", action="store_false", help="tables only, no feedback text"
     )
     grade.add_argument("--gradebook-only", action="store_true", help="print the gradebook only")
+    grade.add_argument(
+        "--jobs", "-j", type=int, default=1, help="grade N notebooks at once (0: one per core)"
+    )
+    grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.add_argument("--csv", type=Path, metavar="FILE", help="also write a CSV gradebook")
+    grade.add_argument("--gradescope", type=Path, metavar="FILE", help="also write Gradescope's results.json")
+    grade.add_argument(
+        "--gradescope-visibility",
+        default="visible",
+        choices=["visible", "hidden", "after_due_date", "after_published"],
+        help="when Gradescope shows the results to students",
+    )
     grade.set_defaults(run=cmd_grade)
 
     check = sub.add_parser("check", help="check your notebook against the lecture's cases")
@@ -116,6 +166,26 @@ def parser() -> argparse.ArgumentParser:
     rel = sub.add_parser("release", help="regenerate the student release from solutions/ with nbgrader")
     rel.add_argument("--to", type=Path, default=None, help="release folder (default: exercises/)")
     rel.set_defaults(run=cmd_release)
+
+    export = sub.add_parser("export", help="an autograder for Gradescope or a workflow for GitHub Classroom")
+    export.add_argument("platform", choices=["gradescope", "classroom"])
+    export.add_argument("--out", type=Path, default=None, help="where to write it")
+    export.add_argument("--time-limit", type=float, default=10.0, help="Gradescope: seconds per exercise")
+    export.add_argument(
+        "--visibility",
+        default="visible",
+        choices=["visible", "hidden", "after_due_date", "after_published"],
+        help="Gradescope: when students see the results",
+    )
+    export.add_argument(
+        "--package", default="micrograd-course[grading]", help="Classroom: what pip installs to get mgc"
+    )
+    export.set_defaults(run=cmd_export)
+
+    done = sub.add_parser("passed", help="exit 0 if EXERCISE passed in an `mgc grade --json` file")
+    done.add_argument("exercise")
+    done.add_argument("results", type=Path)
+    done.set_defaults(run=cmd_passed)
     return p
 
 

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import multiprocessing
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
+from tqdm import tqdm
 
 from mgc.checks import CheckFailure
 from mgc.manifest import Assignment, Course, load
@@ -169,26 +174,84 @@ def grade_notebook(path: Path, assignment: Assignment, options: Options, student
     return result
 
 
-def grade_paths(paths: list[Path], options: Options | None = None, on_done=None) -> list[SubmissionResult]:
-    """Grade every notebook found under `paths`; a broken one scores 0 and never stops the others."""
+@dataclass(frozen=True)
+class Task:
+    """One notebook to grade, and what it was recognised as."""
+
+    notebook: Path
+    assignment: Assignment | None
+    student: str
+
+
+def find_tasks(paths: list[Path], course: Course) -> list[Task]:
+    tasks = []
+    for root in paths:
+        for notebook in find_notebooks(root):
+            assignment = which_assignment(notebook, course)
+            tasks.append(Task(notebook, assignment, student_name(notebook, assignment, root)))
+    return tasks
+
+
+def grade_task(task: Task, options: Options) -> SubmissionResult:
+    """Grade one task; a notebook of no known assignment is reported, not graded."""
+    if task.assignment is None:
+        names = ", ".join(a.notebook_name for a in load().assignments)
+        message = f"{task.notebook.name} is not one of this course's notebooks ({names})"
+        return SubmissionResult(str(task.notebook), task.student, None, error=message)
+    return grade_notebook(task.notebook, task.assignment, options, task.student)
+
+
+def _warm_worker() -> None:
+    """Pay for the heavy imports once per worker, not once per submission."""
+    import torch  # noqa: F401
+
+    import mgc.checks  # noqa: F401
+
+
+def grade_paths(
+    paths: list[Path],
+    options: Options | None = None,
+    on_done: Callable[[SubmissionResult], None] | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+) -> list[SubmissionResult]:
+    """Grade every notebook found under `paths`, in order; a broken one scores 0 and never stops
+    the others. With jobs > 1, a pool of worker processes (each reused for many submissions)
+    grades in parallel."""
     options = options or Options()
-    course = load()
-    results = []
-    jobs = [(root, nb) for root in paths for nb in find_notebooks(root)]
-    for root, notebook in jobs:
-        assignment = which_assignment(notebook, course)
-        student = student_name(notebook, assignment, root)
-        if assignment is None:
-            names = ", ".join(a.notebook_name for a in course.assignments)
-            result = SubmissionResult(
-                str(notebook),
-                student,
-                None,
-                error=f"{notebook.name} is not one of this course's notebooks ({names})",
-            )
-        else:
-            result = grade_notebook(notebook, assignment, options, student)
-        results.append(result)
+    tasks = find_tasks(paths, load())
+    results: dict[int, SubmissionResult] = {}
+    bar = tqdm(total=len(tasks), unit="notebook", disable=not progress, file=sys.stderr, leave=False)
+
+    def finished(index: int, result: SubmissionResult) -> None:
+        results[index] = result
+        bar.update()
         if on_done is not None:
             on_done(result)
-    return results
+
+    if jobs <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            finished(i, grade_task(task, options))
+    else:
+        context = multiprocessing.get_context("spawn")  # never fork a process that has loaded torch
+        workers = min(jobs, len(tasks))
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker) as pool:
+            futures = {pool.submit(grade_task, task, options): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    result = future.result()
+                except Exception as error:  # a worker that died takes one submission, not the class
+                    task = tasks[i]
+                    result = SubmissionResult(
+                        str(task.notebook), task.student, getattr(task.assignment, "id", None)
+                    )
+                    result.error = f"the grading worker failed: {type(error).__name__}: {error}"
+                    if task.assignment is not None:
+                        result.exercises = [
+                            ExerciseResult(e.id, 0, e.points, "error", result.error)
+                            for e in task.assignment.exercises
+                        ]
+                finished(i, result)
+    bar.close()
+    return [results[i] for i in range(len(tasks))]
