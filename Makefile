@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PYTHON) bench/engine.py
+	$(PYTHON) bench/grading.py
 
 clean:
 	rm -rf build site .pytest_cache .hypothesis

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +41,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if missing:
         print(f"mgc grade: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
-    options = Options(visible_only=False, seed=args.seed, time_limit=args.time_limit)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    options = Options(visible_only=False, seed=seed, time_limit=args.time_limit)
     show = None if args.gradebook_only else (lambda r: print_submission(r, console, args.details))
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     results = grade_paths(args.paths, options, on_done=show, jobs=jobs, progress=not args.no_progress)
@@ -48,6 +50,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"mgc grade: no notebooks found under {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
     print_gradebook(results, console)
+    print(f"The random cases of this run come back with --seed {seed}.")
     if args.json:
         write_json(results, args.json)
     if args.csv:
@@ -139,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--seed", type=int, default=None, help="seed for the random cases (default: fresh each run)"
     )
-    grade.add_argument("--time-limit", type=float, default=10.0, help="seconds per exercise (default 10)")
+    grade.add_argument("--time-limit", type=float, default=8.0, help="seconds per exercise (default 8)")
     grade.add_argument(
         "--no-details", dest="details", action="store_false", help="tables only, no feedback text"
     )
@@ -160,7 +163,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check your notebook against the lecture's cases")
     check.add_argument("notebook", type=Path)
-    check.add_argument("--time-limit", type=float, default=10.0, help="seconds per exercise (default 10)")
+    check.add_argument("--time-limit", type=float, default=8.0, help="seconds per exercise (default 8)")
     check.set_defaults(run=cmd_check)
 
     rel = sub.add_parser("release", help="regenerate the student release from solutions/ with nbgrader")
@@ -170,7 +173,7 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="an autograder for Gradescope or a workflow for GitHub Classroom")
     export.add_argument("platform", choices=["gradescope", "classroom"])
     export.add_argument("--out", type=Path, default=None, help="where to write it")
-    export.add_argument("--time-limit", type=float, default=10.0, help="Gradescope: seconds per exercise")
+    export.add_argument("--time-limit", type=float, default=8.0, help="Gradescope: seconds per exercise")
     export.add_argument(
         "--visibility",
         default="visible",

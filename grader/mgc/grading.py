@@ -11,16 +11,17 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import os
+import random
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pytest
 from tqdm import tqdm
 
-from mgc.checks import CheckFailure
 from mgc.manifest import Assignment, Course, load
 from mgc.notebook import NotebookError, read_notebook
 from mgc.sandbox import SandboxError
@@ -44,6 +45,7 @@ class SubmissionResult:
     assignment: str | None
     exercises: list[ExerciseResult] = field(default_factory=list)
     error: str = ""
+    grader_pid: int = 0  # the process that graded it (not exported): shows workers are reused
 
     @property
     def score(self) -> float:
@@ -65,11 +67,14 @@ class SubmissionResult:
         }
 
 
-@dataclass
+DEFAULT_TIME_LIMIT = 8.0  # seconds per exercise
+
+
+@dataclass(frozen=True)
 class Options:
     visible_only: bool = False
-    seed: int | None = None
-    time_limit: float = 10.0
+    seed: int | None = None  # None: drawn once per run, the same random cases for the whole class
+    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 # ---- finding submissions ------------------------------------------------------------------
@@ -125,6 +130,8 @@ class _Collector:
         marker = item.get_closest_marker("exercise")
         if marker is None or (report.when != "call" and not report.failed):
             return
+        from mgc.checks import CheckFailure  # imported here: it brings torch, which only workers need
+
         exercise_id = marker.args[0]
         if report.passed:
             self.outcomes[exercise_id] = ("passed", "")
@@ -138,7 +145,7 @@ class _Collector:
 
 def grade_notebook(path: Path, assignment: Assignment, options: Options, student: str) -> SubmissionResult:
     """Run the assignment's graders on one notebook."""
-    result = SubmissionResult(str(path), student, assignment.id)
+    result = SubmissionResult(str(path), student, assignment.id, grader_pid=os.getpid())
     try:
         read_notebook(path)
     except NotebookError as error:
@@ -219,6 +226,8 @@ def grade_paths(
     the others. With jobs > 1, a pool of worker processes (each reused for many submissions)
     grades in parallel."""
     options = options or Options()
+    if options.seed is None:
+        options = replace(options, seed=random.SystemRandom().randrange(2**31))
     tasks = find_tasks(paths, load())
     results: dict[int, SubmissionResult] = {}
     bar = tqdm(total=len(tasks), unit="notebook", disable=not progress, file=sys.stderr, leave=False)

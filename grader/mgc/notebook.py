@@ -47,14 +47,23 @@ def is_test_cell(cell: nbformat.NotebookNode) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
+TRY_IT = "try-it"  # the tag of the course's own demonstration cells
+
+
+def is_try_it_cell(cell: nbformat.NotebookNode) -> bool:
+    """A cell the course wrote for students to run, which defines nothing the graders need."""
+    return TRY_IT in cell.get("metadata", {}).get("tags", [])
+
+
 def student_code(notebook: nbformat.NotebookNode) -> list[str]:
-    """The notebook's code cells minus its test cells, with IPython magics turned into plain calls."""
+    """The code cells that define the student's work (not the test cells, not the "try it" cells),
+    with IPython magics turned into plain calls."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     transform = TransformerManager().transform_cell
     cells = []
     for cell in notebook.cells:
-        if cell.cell_type != "code" or is_test_cell(cell):
+        if cell.cell_type != "code" or is_test_cell(cell) or is_try_it_cell(cell):
             continue
         try:
             cells.append(transform(cell.source))

@@ -51,8 +51,8 @@ class SandboxError(Exception):
 class Limits:
     """Wall-clock seconds for loading the notebook and for each probe request."""
 
-    load_seconds: float = 10.0
-    request_seconds: float = 10.0
+    load_seconds: float = 8.0
+    request_seconds: float = 8.0
     memory_bytes: int = MEMORY_LIMIT
 
 

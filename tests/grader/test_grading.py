@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import nbformat
@@ -130,3 +131,14 @@ def test_check_runs_the_visible_cases_only(tmp_path, capsys):
     assert "a + a with a=3" in out  # the lecture's own case for the accumulation bug
     assert "pre-loaded" not in out  # the hidden cases pre-load grads; check never shows them
     assert main(["check", str(SAMPLES / "ada" / "engine" / "engine.ipynb")]) == 0
+
+
+def test_parallel_grading_reuses_workers_and_matches_sequential_grading():
+    sequential = grade_paths([SAMPLES], Options(seed=6))
+    parallel = grade_paths([SAMPLES], Options(seed=6), jobs=2)
+    assert [(r.student, r.assignment, r.score) for r in parallel] == [
+        (r.student, r.assignment, r.score) for r in sequential
+    ]
+    workers = {r.grader_pid for r in parallel}
+    assert 1 <= len(workers) <= 2 < len(parallel)  # twelve notebooks, two reused workers
+    assert os.getpid() not in workers and {r.grader_pid for r in sequential} == {os.getpid()}

@@ -22,7 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--grading-seed", type=int, default=None, help="seed for the random cases (default: fresh)"
     )
-    group.addoption("--time-limit", type=float, default=10.0, help="seconds allowed for each exercise")
+    group.addoption("--time-limit", type=float, default=8.0, help="seconds allowed for each exercise")
 
 
 def pytest_configure(config: pytest.Config) -> None:
