@@ -1,0 +1,147 @@
+"""MkDocs hooks: draw the site's figures from the reference code at build time.
+
+Nothing in docs/figures/ is committed: every graph and plot is made here, from
+`micrograd` itself, when the site is built, so a figure can never disagree
+with the code. The figures are added to the build as generated files.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import random
+
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.hooks.figures")
+
+
+def _svg(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _axes(figsize=(6, 3.6)):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.grid(alpha=0.3)
+    return fig, ax
+
+
+def derivative_plot() -> bytes:
+    import numpy as np
+
+    def f(x):
+        return 3 * x**2 - 4 * x + 5
+
+    xs = np.arange(-5, 5, 0.25)
+    fig, ax = _axes()
+    ax.plot(xs, f(xs), label="f(x) = 3x² − 4x + 5")
+    ax.plot(xs, f(3.0) + 14.0 * (xs - 3.0), "--", label="tangent at x = 3 (slope 14)")
+    ax.plot([3.0], [f(3.0)], "o", color="black")
+    ax.set(ylim=(-20, 110), xlabel="x", ylabel="f(x)")
+    ax.legend()
+    return _svg(fig)
+
+
+def tanh_plot() -> bytes:
+    import numpy as np
+
+    xs = np.arange(-5, 5, 0.05)
+    fig, ax = _axes()
+    ax.plot(xs, np.tanh(xs), label="tanh(x)")
+    ax.plot(xs, 1 - np.tanh(xs) ** 2, "--", label="its derivative, 1 − tanh(x)²")
+    ax.set(xlabel="x")
+    ax.legend()
+    return _svg(fig)
+
+
+def tiny_training_plots() -> tuple[bytes, bytes]:
+    """The lecture's 4-example training: the loss with zero_grad, and without it."""
+    from micrograd import MLP
+    from micrograd.data import tiny
+
+    xs, ys = tiny()
+
+    def run(zero: bool, steps: int = 60, lr: float = 0.05) -> list[float]:
+        random.seed(1)
+        model = MLP(3, [4, 4, 1])
+        losses = []
+        for _ in range(steps):
+            loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
+            if zero:
+                model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= lr * p.grad
+            losses.append(loss.data)
+        return losses
+
+    right, wrong = run(True), run(False)
+    fig, ax = _axes()
+    ax.plot(right, label="loss")
+    ax.set(xlabel="step", ylabel="summed squared error", yscale="log")
+    ax.legend()
+    loss_svg = _svg(fig)
+    fig, ax = _axes()
+    ax.plot(right, label="with zero_grad()")
+    ax.plot(wrong, label="without: the grads pile up")
+    ax.set(xlabel="step", ylabel="summed squared error", yscale="log")
+    ax.legend()
+    return loss_svg, _svg(fig)
+
+
+def demo_plots() -> tuple[bytes, bytes]:
+    from pathlib import Path
+    from tempfile import TemporaryDirectory
+
+    from micrograd.data import make_moons
+    from micrograd.demo import demo_model, save_plots
+    from micrograd.train import train
+
+    xs, ys = make_moons(100, noise=0.1, seed=1337)
+    model = demo_model(1337)
+    history = train(model, xs, ys, steps=100)
+    with TemporaryDirectory() as tmp:
+        loss, boundary = save_plots(model, xs, ys, history, Path(tmp))
+        return loss.read_bytes(), boundary.read_bytes()
+
+
+def graph_figures() -> dict[str, bytes]:
+    from micrograd.examples import EXAMPLES
+    from micrograd.viz import draw_dot
+
+    return {
+        f"graph-{name.replace('_', '-')}.svg": draw_dot(build()).pipe(format="svg")
+        for name, build in EXAMPLES.items()
+    }
+
+
+def figures() -> dict[str, bytes]:
+    tiny_loss, zero_grad_bug = tiny_training_plots()
+    demo_loss, boundary = demo_plots()
+    return {
+        "derivative.svg": derivative_plot(),
+        "tanh.svg": tanh_plot(),
+        "tiny-loss.svg": tiny_loss,
+        "zero-grad-bug.svg": zero_grad_bug,
+        "moons-loss.svg": demo_loss,
+        "moons-boundary.svg": boundary,
+        **graph_figures(),
+    }
+
+
+def on_files(files: Files, config) -> Files:
+    made = figures()
+    for name, content in made.items():
+        files.append(File.generated(config, f"figures/{name}", content=content))
+    log.info("drew %d figures from the reference code", len(made))
+    return files
