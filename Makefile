@@ -7,7 +7,10 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: course test lint bench clean
+MATHJAX := docs/javascripts/vendor/mathjax/tex-svg.js
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: course test lint bench site serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -17,13 +20,27 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m pip install -q -e '.[grading,nbgrader,docs,dev]'
 	touch $(STAMP)
 
-course: $(STAMP)
+# MathJax is served from the site itself (no CDN): fetched from the npm registry once.
+$(MATHJAX):
+	mkdir -p build/npm $(dir $(MATHJAX))
+	cd build/npm && npm pack --silent mathjax@3.2.2 >/dev/null
+	tar -xzf build/npm/mathjax-3.2.2.tgz -C build/npm package/es5/tex-svg.js
+	cp build/npm/package/es5/tex-svg.js $(MATHJAX)
+
+site: $(STAMP) $(MATHJAX)
+	$(VENV)/bin/mkdocs build --strict
+
+serve: $(STAMP) $(MATHJAX)
+	$(VENV)/bin/mkdocs serve
+
+course: $(STAMP) $(MATHJAX)
 	$(PYTHON) -m micrograd.examples --out build/graphs
 	$(PYTHON) -m micrograd.demo --out build/demo
 	$(VENV)/bin/mgc release
 	$(VENV)/bin/mgc grade samples --gradebook-only --json build/gradebook.json
+	$(VENV)/bin/mkdocs build --strict
 
-test: $(STAMP)
+test: $(STAMP) $(MATHJAX)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest
 
