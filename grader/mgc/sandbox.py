@@ -131,7 +131,7 @@ class Sandbox:
             deadline = time.monotonic() + self.limits.load_seconds
             try:
                 while True:
-                    message = self._receive(deadline)
+                    message = self._receive(deadline, self.limits.load_seconds)
                     if "cell" in message:
                         current = message["cell"]
                     elif "cell_error" in message:
@@ -199,7 +199,8 @@ class Sandbox:
             self.start()
         try:
             self._send({"probe": name, "cases": cases, "options": options})
-            message = self._receive(time.monotonic() + self.limits.request_seconds)
+            seconds = self.limits.request_seconds
+            message = self._receive(time.monotonic() + seconds, seconds)
             results = message.get("results")
             if not isinstance(results, list) or len(results) != len(cases):
                 raise SandboxError("the grading process sent a malformed report")
@@ -215,11 +216,11 @@ class Sandbox:
         except (BrokenPipeError, OSError):
             raise SandboxError(self._exit_reason()) from None
 
-    def _receive(self, deadline: float) -> dict:
+    def _receive(self, deadline: float, seconds: float) -> dict:
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise SandboxError(self._timeout_message())
+                raise SandboxError(f"timed out after {seconds:g} s (an infinite loop?)")
             ready, _, _ = select.select([self._reports], [], [], remaining)
             if not ready:
                 continue
@@ -237,9 +238,6 @@ class Sandbox:
         if not isinstance(message, dict):
             raise SandboxError("the grading process sent something that is not a report")
         return message
-
-    def _timeout_message(self) -> str:
-        return f"timed out after {self.limits.request_seconds:g} s (an infinite loop?)"
 
     def _exit_reason(self) -> str:
         process = self._process
