@@ -19,9 +19,11 @@ c.ClearSolutions.code_stub = {
     "python": '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
 }
 
-# Feedback: nbgrader's default shows students the hidden tests' source; clear those regions first.
+# Feedback: nbgrader's default shows students the hidden tests' source. Clear those regions,
+# and cut tracebacks down to their message (a traceback quotes the hidden line that failed).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "mgc.feedback.HideTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -42,6 +42,7 @@ def test_nbgrader_and_mgc_agree_on_the_sample_class(tmp_path):
     for page in pages:
         html = page.read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "grade</span><span" not in html, page
+        assert "run_check" not in html and "most recent call last" not in html, page  # no grader source
         assert "check</span><span" in html  # the visible tests are still there
     ben = (course / "feedback" / "ben" / "engine" / "engine.html").read_text()
     assert "+=" in ben  # the failing exercise's feedback reached the student

@@ -111,11 +111,12 @@ def test_in_the_kernel_a_mistake_fails_its_hidden_test_with_the_same_feedback():
     value = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
     value.source = value.source.replace("(1 - t**2) * out.grad", "(1 - t) * out.grad")
     tanh_test = next(c for c in notebook.cells if 'grade("engine.tanh"' in c.source)
-    # keep the hidden part only, as if the visible asserts had passed
+    # keep the hidden part only, as if the visible check had passed, and nothing after it
     tanh_test.source = 'from mgc.inline import grade\ngrade("engine.tanh", globals())'
     notebook.cells = notebook.cells[: notebook.cells.index(tanh_test) + 1]
     for cell in notebook.cells:
-        if 'grade("engine.' in cell.source and cell is not tanh_test:
+        try_it = "try-it" in cell.metadata.get("tags", [])
+        if cell is not tanh_test and ("mgc.inline" in cell.source or try_it):
             cell.source = ""
     with pytest.raises(CellExecutionError, match="1 - t\\*\\*2, not 1 - t"):
         NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
