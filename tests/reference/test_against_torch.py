@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 from hypothesis import assume, given
 from micrograd import Value
 
 from tests.reference.expressions import leaf_values, programs, run
-
-torch = pytest.importorskip("torch")
 
 
 def finite(*xs: float) -> bool:
