@@ -25,8 +25,9 @@ def test_every_lesson_and_exercise_page_is_built(built_site):
     site = built_site[0]
     for lesson in LESSONS:
         html = (site / "lessons" / lesson / "index.html").read_text()
-        assert 'class="language-python' in html or "highlight" in html, lesson  # runnable code
-        assert "../../exercises/" in html or lesson == "08-pytorch", f"{lesson} links to no exercise"
+        assert html.count('<div class="highlight"') >= 2, f"{lesson} has no code and output"
+        assert "../../exercises/" in html, f"{lesson} links to no exercise"
+        assert 'src="../../figures/' in html or 'class="graph"' in html, f"{lesson} has no figure"
     for assignment in load().assignments:
         html = (site / "exercises" / assignment.id / "index.html").read_text()
         for exercise in assignment.exercises:  # the table is derived from course.toml
