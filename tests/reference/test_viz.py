@@ -10,17 +10,12 @@ from micrograd import Value
 from micrograd.viz import draw_dot, save_svg, trace
 
 from tests.conftest import require
+from tests.reference.test_lecture_facts import lecture_graph as lecture_values
 
 
 def lecture_graph() -> Value:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
+    """The lecture's L = (a*b + c) * f, backpropagated."""
+    *_, L = lecture_values()
     L.backward()
     return L
 
