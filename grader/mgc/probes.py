@@ -342,11 +342,11 @@ def softmax(ns: dict, case: dict) -> dict:
 # ---- probes: the neural-net library ----------------------------------------------
 
 
-class _Tagged:
-    """A stand-in neuron or layer: returns known values and known parameters."""
+class _StandIn:
+    """A stand-in neuron or layer: returns scale * sum(inputs) + 1, and known parameters."""
 
-    def __init__(self, V, tag: str, params: list, scale: float) -> None:
-        self.V, self.tag, self.params, self.scale = V, tag, params, scale
+    def __init__(self, V, params: list, scale: float) -> None:
+        self.V, self.params, self.scale = V, params, scale
 
     def __call__(self, x):
         xs = x if isinstance(x, list) else [x]
@@ -371,7 +371,7 @@ def layer_call(ns: dict, case: dict) -> dict:
     """Layer.__call__ with stand-in neurons: which outputs come back, in which shape."""
     V = ns["Value"]
     layer = ns["Layer"](case["nin"], len(case["scales"]))
-    layer.neurons = [_Tagged(V, f"n{k}", [], s) for k, s in enumerate(case["scales"])]
+    layer.neurons = [_StandIn(V, [], s) for s in case["scales"]]
     return {"out": _outputs(layer(list(case["x"])))}
 
 
@@ -380,7 +380,7 @@ def mlp_call(ns: dict, case: dict) -> dict:
     """MLP.__call__ with stand-in layers that each sum their inputs: the composed output."""
     V = ns["Value"]
     mlp = ns["MLP"](case["nin"], [1] * len(case["scales"]))
-    mlp.layers = [_Tagged(V, f"l{k}", [], s) for k, s in enumerate(case["scales"])]
+    mlp.layers = [_StandIn(V, [], s) for s in case["scales"]]
     return {"out": _outputs(mlp(list(case["x"])))}
 
 
@@ -398,7 +398,7 @@ def parameters(ns: dict, case: dict) -> dict:
         for k, size in enumerate(case["sizes"]):
             params = [V(0.0) for _ in range(size)]
             names |= {id(p): f"{k}.{i}" for i, p in enumerate(params)}
-            parts.append(_Tagged(V, str(k), params, 1.0))
+            parts.append(_StandIn(V, params, 1.0))
         if part == "layer":
             module = ns["Layer"](2, len(parts))
             module.neurons = parts

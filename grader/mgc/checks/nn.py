@@ -9,12 +9,13 @@ from mgc.checks.base import Check, fail, fmt
 from mgc.expected import all_close, close
 
 
-def _tagged_output(scale: float, x: list[float]) -> float:
+def _stand_in_output(scale: float, x: list[float]) -> float:
+    """What the probes' stand-in neuron or layer (probes._StandIn) returns for x."""
     return scale * sum(x) + 1.0
 
 
 def judge_layer(case: dict, result: dict) -> None:
-    outs = [_tagged_output(s, case["x"]) for s in case["scales"]]
+    outs = [_stand_in_output(s, case["x"]) for s in case["scales"]]
     want = outs[0] if len(outs) == 1 else outs
     got = result["out"]
     if isinstance(want, float) and isinstance(got, list):
@@ -28,7 +29,7 @@ def judge_layer(case: dict, result: dict) -> None:
 def judge_mlp(case: dict, result: dict) -> None:
     want = sum(case["x"])
     for k, s in enumerate(case["scales"]):
-        want = _tagged_output(s, [want] if k else case["x"])
+        want = _stand_in_output(s, [want] if k else case["x"])
     got = result["out"]
     if isinstance(got, list) or not close(got, want):
         fail(
