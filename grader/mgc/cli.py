@@ -17,6 +17,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from mgc.sandbox import DEFAULT_SECONDS
+
 
 def cmd_list(args: argparse.Namespace) -> int:
     from mgc.manifest import load
@@ -142,7 +144,12 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--seed", type=int, default=None, help="seed for the random cases (default: fresh each run)"
     )
-    grade.add_argument("--time-limit", type=float, default=8.0, help="seconds per exercise (default 8)")
+    grade.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_SECONDS,
+        help=f"seconds per exercise (default {DEFAULT_SECONDS:g})",
+    )
     grade.add_argument(
         "--no-details", dest="details", action="store_false", help="tables only, no feedback text"
     )
@@ -163,7 +170,12 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check your notebook against the lecture's cases")
     check.add_argument("notebook", type=Path)
-    check.add_argument("--time-limit", type=float, default=8.0, help="seconds per exercise (default 8)")
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_SECONDS,
+        help=f"seconds per exercise (default {DEFAULT_SECONDS:g})",
+    )
     check.set_defaults(run=cmd_check)
 
     rel = sub.add_parser("release", help="regenerate the student release from solutions/ with nbgrader")
@@ -173,7 +185,9 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="an autograder for Gradescope or a workflow for GitHub Classroom")
     export.add_argument("platform", choices=["gradescope", "classroom"])
     export.add_argument("--out", type=Path, default=None, help="where to write it")
-    export.add_argument("--time-limit", type=float, default=8.0, help="Gradescope: seconds per exercise")
+    export.add_argument(
+        "--time-limit", type=float, default=DEFAULT_SECONDS, help="Gradescope: seconds per exercise"
+    )
     export.add_argument(
         "--visibility",
         default="visible",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mgc.grading import SubmissionResult
 from mgc.manifest import ROOT, Course, load
+from mgc.sandbox import DEFAULT_SECONDS
 
 # ---- CSV gradebook ---------------------------------------------------------------------
 
@@ -98,7 +99,7 @@ SOURCE_FILES = ["pyproject.toml", "README.md", "course.toml"]
 SOURCE_TREES = ["reference/micrograd", "grader/mgc"]
 
 
-def build_gradescope_zip(out: Path, time_limit: float = 8.0, visibility: str = "visible") -> Path:
+def build_gradescope_zip(out: Path, time_limit: float = DEFAULT_SECONDS, visibility: str = "visible") -> Path:
     """The autograder zip: setup.sh, run_autograder, and this package's source to install."""
     if visibility not in ("visible", "hidden", "after_due_date", "after_published"):
         raise ValueError(f"unknown Gradescope visibility {visibility!r}")

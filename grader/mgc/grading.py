@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from mgc.manifest import Assignment, Course, load
 from mgc.notebook import NotebookError, read_notebook
-from mgc.sandbox import SandboxError
+from mgc.sandbox import DEFAULT_SECONDS, SandboxError
 
 GRADERS = Path(__file__).resolve().parent / "graders"
 
@@ -67,14 +67,11 @@ class SubmissionResult:
         }
 
 
-DEFAULT_TIME_LIMIT = 8.0  # seconds per exercise
-
-
 @dataclass(frozen=True)
 class Options:
     visible_only: bool = False
     seed: int | None = None  # None: drawn once per run, the same random cases for the whole class
-    time_limit: float = DEFAULT_TIME_LIMIT
+    time_limit: float = DEFAULT_SECONDS
 
 
 # ---- finding submissions ------------------------------------------------------------------

@@ -39,6 +39,7 @@ CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
 PROBES_SOURCE = (HERE / "probes.py").read_text(encoding="utf-8")
 REPOSITORY = HERE.parents[1]
 
+DEFAULT_SECONDS = 8.0  # wall clock per exercise, and for loading a notebook: a hang costs under 10 s
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
 
@@ -51,8 +52,8 @@ class SandboxError(Exception):
 class Limits:
     """Wall-clock seconds for loading the notebook and for each probe request."""
 
-    load_seconds: float = 8.0
-    request_seconds: float = 8.0
+    load_seconds: float = DEFAULT_SECONDS
+    request_seconds: float = DEFAULT_SECONDS
     memory_bytes: int = MEMORY_LIMIT
 
 

@@ -10,7 +10,7 @@ import pytest
 from mgc.checks import run_check
 from mgc.manifest import load
 from mgc.notebook import read_notebook, student_code
-from mgc.sandbox import Limits, Sandbox
+from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,7 +22,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--grading-seed", type=int, default=None, help="seed for the random cases (default: fresh)"
     )
-    group.addoption("--time-limit", type=float, default=8.0, help="seconds allowed for each exercise")
+    group.addoption(
+        "--time-limit", type=float, default=DEFAULT_SECONDS, help="seconds allowed for each exercise"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
