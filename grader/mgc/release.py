@@ -7,15 +7,13 @@ own `generate_assignment` write exercises/ from solutions/.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
+import importlib.util
 from pathlib import Path
 
 import nbformat
 
 from mgc.manifest import ROOT, Assignment, Course, load
+from mgc.nbgrader_course import NbgraderError, nbgrader
 
 
 class ReleaseError(Exception):
@@ -48,24 +46,22 @@ def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
 
 def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
     """Run nbgrader generate_assignment for every assignment, writing into `release_dir`."""
-    search = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    nbgrader = shutil.which("nbgrader", path=search)
-    if nbgrader is None:
+    if importlib.util.find_spec("nbgrader") is None:
         raise ReleaseError("nbgrader is not installed: pip install 'micrograd-course[nbgrader]'")
     for assignment in course.assignments:
-        command = [
-            nbgrader,
-            "generate_assignment",
-            assignment.id,
-            "--force",
-            "--no-db",
-            f"--CourseDirectory.root={root}",
-            f"--CourseDirectory.release_directory={release_dir.resolve()}",
-            "--log-level=WARN",
-        ]
-        done = subprocess.run(command, cwd=root, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise ReleaseError(f"nbgrader generate_assignment {assignment.id} failed:\n{done.stderr[-2000:]}")
+        try:
+            nbgrader(
+                root,
+                "generate_assignment",
+                assignment.id,
+                "--force",
+                "--no-db",
+                f"--CourseDirectory.root={root}",
+                f"--CourseDirectory.release_directory={release_dir.resolve()}",
+                "--log-level=WARN",
+            )
+        except NbgraderError as error:
+            raise ReleaseError(str(error)) from None
 
 
 def release(release_dir: Path | None = None) -> list[Path]:
