@@ -140,17 +140,25 @@ class _Collector:
                 self.outcomes[exercise_id] = ("error", f"the grader broke: {type(error).__name__}: {error}")
 
 
+def scored_zero(
+    path: Path, student: str, assignment: Assignment | None, status: str, message: str
+) -> SubmissionResult:
+    """A submission that could not be graded: every exercise 0, each with the reason."""
+    exercises = (
+        []
+        if assignment is None
+        else [ExerciseResult(e.id, 0, e.points, status, message) for e in assignment.exercises]
+    )
+    return SubmissionResult(str(path), student, getattr(assignment, "id", None), exercises, error=message)
+
+
 def grade_notebook(path: Path, assignment: Assignment, options: Options, student: str) -> SubmissionResult:
     """Run the assignment's graders on one notebook."""
-    result = SubmissionResult(str(path), student, assignment.id, grader_pid=os.getpid())
     try:
         read_notebook(path)
     except NotebookError as error:
-        result.error = str(error)
-        result.exercises = [
-            ExerciseResult(e.id, 0, e.points, "failed", str(error)) for e in assignment.exercises
-        ]
-        return result
+        return scored_zero(path, student, assignment, "failed", str(error))
+    result = SubmissionResult(str(path), student, assignment.id, grader_pid=os.getpid())
     collector = _Collector()
     args = [
         str(GRADERS / f"test_{assignment.id}.py"),
@@ -201,7 +209,7 @@ def grade_task(task: Task, options: Options) -> SubmissionResult:
     if task.assignment is None:
         names = ", ".join(a.notebook_name for a in load().assignments)
         message = f"{task.notebook.name} is not one of this course's notebooks ({names})"
-        return SubmissionResult(str(task.notebook), task.student, None, error=message)
+        return scored_zero(task.notebook, task.student, None, "failed", message)
     return grade_notebook(task.notebook, task.assignment, options, task.student)
 
 
@@ -249,15 +257,8 @@ def grade_paths(
                     result = future.result()
                 except Exception as error:  # a worker that died takes one submission, not the class
                     task = tasks[i]
-                    result = SubmissionResult(
-                        str(task.notebook), task.student, getattr(task.assignment, "id", None)
-                    )
-                    result.error = f"the grading worker failed: {type(error).__name__}: {error}"
-                    if task.assignment is not None:
-                        result.exercises = [
-                            ExerciseResult(e.id, 0, e.points, "error", result.error)
-                            for e in task.assignment.exercises
-                        ]
+                    message = f"the grading worker failed: {type(error).__name__}: {error}"
+                    result = scored_zero(task.notebook, task.student, task.assignment, "error", message)
                 finished(i, result)
     bar.close()
     return [results[i] for i in range(len(tasks))]
