@@ -14,6 +14,15 @@ settings.register_profile("ci", max_examples=200, deadline=None, suppress_health
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 
+def has_module(name: str) -> bool:
+    """True if `name` can be imported here."""
+    try:
+        __import__(name)
+    except ImportError:
+        return False
+    return True
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip the calling test on a developer's laptop when `condition` is false; fail under CI."""
     if condition:

@@ -8,20 +8,12 @@ from mgc import nbgrader_course as nbg
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT
 
-from tests.conftest import require
-
-
-def _has_nbgrader() -> bool:
-    try:
-        import nbgrader  # noqa: F401
-    except ImportError:
-        return False
-    return True
+from tests.conftest import has_module, require
 
 
 @pytest.mark.slow
 def test_nbgrader_and_mgc_agree_on_the_sample_class(tmp_path):
-    require(_has_nbgrader(), "nbgrader is not installed")
+    require(has_module("nbgrader"), "nbgrader is not installed")
     course = nbg.make_course(tmp_path / "course", ROOT / "samples")
     assignments = nbg.assignments_in(course)
     assert assignments == ["derivatives", "engine", "nn", "softmax"]

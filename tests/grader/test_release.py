@@ -11,15 +11,7 @@ import pytest
 from mgc.manifest import ROOT, load
 from mgc.release import generate, sync_points
 
-from tests.conftest import require
-
-
-def _has(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
+from tests.conftest import has_module, require
 
 
 def _same_tree(a, b) -> list[str]:
@@ -31,7 +23,7 @@ def _same_tree(a, b) -> list[str]:
 
 
 def test_regenerating_exercises_with_nbgrader_changes_nothing(tmp_path):
-    require(_has("nbgrader"), "nbgrader is not installed")
+    require(has_module("nbgrader"), "nbgrader is not installed")
     generate(load(), tmp_path)
     released = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.ipynb"))
     assert released == sorted(
@@ -92,7 +84,7 @@ def test_the_samples_are_built_from_the_current_release(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", [a.id for a in load().assignments])
 def test_a_solution_notebook_runs_in_a_real_kernel_with_its_hidden_tests(assignment):
-    require(_has("nbclient") and _has("ipykernel"), "nbclient and ipykernel are not installed")
+    require(has_module("nbclient") and has_module("ipykernel"), "nbclient and ipykernel are not installed")
     from nbclient import NotebookClient
 
     notebook = nbformat.read(ROOT / load().assignment(assignment).notebook, as_version=4)
@@ -103,7 +95,7 @@ def test_a_solution_notebook_runs_in_a_real_kernel_with_its_hidden_tests(assignm
 
 @pytest.mark.slow
 def test_in_the_kernel_a_mistake_fails_its_hidden_test_with_the_same_feedback():
-    require(_has("nbclient") and _has("ipykernel"), "nbclient and ipykernel are not installed")
+    require(has_module("nbclient") and has_module("ipykernel"), "nbclient and ipykernel are not installed")
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
