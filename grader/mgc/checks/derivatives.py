@@ -38,21 +38,19 @@ def describe_call(case: dict) -> str:
     return f"{case['function']}({args})"
 
 
-ONE_SIDED = Check(
-    "call",
-    visible=lambda: [call_case("one_sided_derivative", "@parabola", 3.0, 0.001)],
-    hidden=lambda rng: _slope_cases(rng, "one_sided_derivative"),
-    judge=judge_slope(slope_one_sided, slope_symmetric, "symmetric"),
-    describe=describe_call,
-)
+def slope_check(function: str, truth, other, other_name: str) -> Check:
+    """A check of a student's difference quotient `function`, compared with the grader's `truth`."""
+    return Check(
+        "call",
+        visible=lambda: [call_case(function, "@parabola", 3.0, 0.001)],
+        hidden=lambda rng: _slope_cases(rng, function),
+        judge=judge_slope(truth, other, other_name),
+        describe=describe_call,
+    )
 
-SYMMETRIC = Check(
-    "call",
-    visible=lambda: [call_case("symmetric_derivative", "@parabola", 3.0, 0.001)],
-    hidden=lambda rng: _slope_cases(rng, "symmetric_derivative"),
-    judge=judge_slope(slope_symmetric, slope_one_sided, "one-sided"),
-    describe=describe_call,
-)
+
+ONE_SIDED = slope_check("one_sided_derivative", slope_one_sided, slope_symmetric, "symmetric")
+SYMMETRIC = slope_check("symmetric_derivative", slope_symmetric, slope_one_sided, "one-sided")
 
 
 def judge_gradient(case: dict, result: dict) -> None:
