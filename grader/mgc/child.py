@@ -1,14 +1,20 @@
-"""The sandboxed child: runs one student notebook's code and answers the parent's probes.
+"""The sandboxed child: loads one student notebook's code, then runs one probe on it.
 
-Started by mgc.sandbox as `python -I -S child.py REQUEST_FD REPORT_FD`: no site
-packages, so neither the reference micrograd, nor the grader, nor torch can be
-imported from here. Standard library only.
+Started by mgc.sandbox as `python -I -S -B -c SOURCE REQUEST_FD REPORT_FD`, confined
+(see mgc.sandbox), with nothing but the standard library to import. One child grades
+one exercise and is then killed. The parent writes one JSON line per message on
+REQUEST_FD, and reads one JSON line per report on REPORT_FD:
 
-The parent writes one JSON message per line on REQUEST_FD:
-  {"probes": SOURCE, "cells": [SOURCE, ...]}  first, once
-  {"probe": NAME, "cases": [...], "options": {...}}  then, any number of times
-and reads one JSON line per message on REPORT_FD. Student output goes to
-/dev/null; a student who writes fake reports on stdout reaches nobody.
+  {"helpers": SOURCE, "cells": [SOURCE, ...]}   ->  {"cell": i} before each cell,
+                                                    {"cell_error": i, "error": ...},
+                                                    {"loaded": true}
+  {"payload": SOURCE, "probe": NAME,            ->  {"results": [...]}
+   "cases": [...], "options": {...}}
+
+The payload, the only grader code that could help a student, arrives after the
+student's code has run, and holds nothing that answers this child's exercise
+(mgc.payload). Student output goes to /dev/null. Every report is untrusted: the
+parent checks its shape and decides everything from its own copy of the cases.
 """
 
 import json
@@ -19,16 +25,16 @@ import sys
 def main() -> None:
     requests = os.fdopen(int(sys.argv[1]), "r", encoding="utf-8")
     reports = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
-    dumps, loads = json.dumps, json.loads  # bound before any student code runs
+    dumps, loads, readline = json.dumps, json.loads, requests.readline
 
     def send(message: dict) -> None:
         reports.write(dumps(message, allow_nan=True) + "\n")
         reports.flush()
 
-    setup = loads(requests.readline())
-    probes: dict = {"__name__": "mgc_probes"}
-    exec(compile(setup["probes"], "<mgc probes>", "exec"), probes)
-    describe, table = probes["describe"], probes["PROBES"]
+    setup = loads(readline())
+    helpers: dict = {"__name__": "mgc_helpers"}
+    exec(compile(setup["helpers"], "<mgc helpers>", "exec"), helpers)
+    describe = helpers["describe"]
 
     namespace: dict = {"__name__": "__main__", "get_ipython": _NoIPython}
     for index, source in enumerate(setup["cells"]):
@@ -39,10 +45,10 @@ def main() -> None:
             send({"cell_error": index, "error": describe(error)})
     send({"loaded": True})
 
-    for line in requests:
-        request = loads(line)
-        results = table[request["probe"]](namespace, request["cases"], **request.get("options", {}))
-        send({"results": results})
+    request = loads(readline())
+    grader: dict = {"__name__": "mgc_probes"}
+    exec(compile(request["payload"], "<mgc probes>", "exec"), grader)
+    send({"results": grader[request["probe"]](namespace, request["cases"], **request["options"])})
 
 
 class _NoIPython:

@@ -82,76 +82,142 @@ def apply(op: str, xs: list, c: float | None = None):
 
 
 # ---- the grader's own, correct operations ---------------------------------------
+# One function per method. A child is sent only the ones its exercise may hold: never
+# the operation it grades (see mgc.payload). Composites go through the operators, so
+# they reach whatever `+`, `*` and `**` the class under test has.
 
 
-def grader_ops(V: type) -> dict:
-    """Correct versions of every operation, building nodes of the student's class."""
+def _wrap(self, other):
+    return type(self)(other) if isinstance(other, int | float) else other
 
-    def wrap(self, other):
-        return other if isinstance(other, V) else type(self)(other)
 
-    def node(self, data, children, op, backward):
-        out = type(self)(data, children, op)
-        out._backward = lambda: backward(out)
-        return out
+def _node(self, data, children, op, chain):
+    out = type(self)(data, children, op)
+    out._backward = lambda: chain(out)
+    return out
 
-    def add(self, other):
-        other = wrap(self, other)
 
-        def back(out):
-            self.grad += out.grad
-            other.grad += out.grad
+def op_add(self, other):
+    other = _wrap(self, other)
 
-        return node(self, self.data + other.data, (self, other), "+", back)
+    def back(out):
+        self.grad += out.grad
+        other.grad += out.grad
 
-    def mul(self, other):
-        other = wrap(self, other)
+    return _node(self, self.data + other.data, (self, other), "+", back)
 
-        def back(out):
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
 
-        return node(self, self.data * other.data, (self, other), "*", back)
+def op_mul(self, other):
+    other = _wrap(self, other)
 
-    def pow_(self, k):
-        def back(out):
-            self.grad += k * self.data ** (k - 1) * out.grad
+    def back(out):
+        self.grad += other.data * out.grad
+        other.grad += self.data * out.grad
 
-        return node(self, self.data**k, (self,), f"**{k}", back)
+    return _node(self, self.data * other.data, (self, other), "*", back)
 
-    def unary(name, forward, local):
-        def op(self):
-            def back(out):
-                self.grad += local(self.data, out.data) * out.grad
 
-            return node(self, forward(self.data), (self,), name, back)
+def op_pow(self, k):
+    def back(out):
+        self.grad += k * self.data ** (k - 1) * out.grad
 
-        return op
+    return _node(self, self.data**k, (self,), f"**{k}", back)
 
-    return {
-        "__add__": add,
-        "__radd__": lambda self, other: add(self, other),
-        "__mul__": mul,
-        "__rmul__": lambda self, other: mul(self, other),
-        "__pow__": pow_,
-        "__neg__": lambda self: mul(self, -1.0),
-        "__sub__": lambda self, other: add(self, mul(wrap(self, other), -1.0)),
-        "__rsub__": lambda self, other: add(mul(self, -1.0), other),
-        "__truediv__": lambda self, other: mul(self, pow_(wrap(self, other), -1)),
-        "__rtruediv__": lambda self, other: mul(pow_(self, -1), other),
-        "exp": unary("exp", math.exp, lambda x, out: out),
-        "log": unary("log", math.log, lambda x, out: 1.0 / x),
-        "tanh": unary("tanh", math.tanh, lambda x, out: 1.0 - out**2),
-        "relu": unary("ReLU", lambda x: x if x > 0 else 0.0, lambda x, out: float(out > 0)),
-    }
+
+def op_exp(self):
+    def back(out):
+        self.grad += out.data * out.grad
+
+    return _node(self, math.exp(self.data), (self,), "exp", back)
+
+
+def op_log(self):
+    def back(out):
+        self.grad += out.grad / self.data
+
+    return _node(self, math.log(self.data), (self,), "log", back)
+
+
+def op_tanh(self):
+    def back(out):
+        self.grad += (1.0 - out.data**2) * out.grad
+
+    return _node(self, math.tanh(self.data), (self,), "tanh", back)
+
+
+def op_relu(self):
+    def back(out):
+        self.grad += (out.data > 0) * out.grad
+
+    return _node(self, self.data if self.data > 0 else 0.0, (self,), "ReLU", back)
+
+
+def op_radd(self, other):
+    return self + other
+
+
+def op_rmul(self, other):
+    return self * other
+
+
+def op_neg(self):
+    return self * -1.0
+
+
+def op_sub(self, other):
+    return self + (-other)
+
+
+def op_rsub(self, other):
+    return (-self) + other
+
+
+def op_truediv(self, other):
+    return self * _wrap(self, other) ** -1
+
+
+def op_rtruediv(self, other):
+    return self**-1 * other
+
+
+METHOD_OPS = {  # method name -> the grader's function for it
+    "__add__": "op_add",
+    "__radd__": "op_radd",
+    "__mul__": "op_mul",
+    "__rmul__": "op_rmul",
+    "__pow__": "op_pow",
+    "__neg__": "op_neg",
+    "__sub__": "op_sub",
+    "__rsub__": "op_rsub",
+    "__truediv__": "op_truediv",
+    "__rtruediv__": "op_rtruediv",
+    "exp": "op_exp",
+    "log": "op_log",
+    "tanh": "op_tanh",
+    "relu": "op_relu",
+}
+
+
+def granted(name: str):
+    """A definition this child was sent for its exercise (mgc.payload decides which)."""
+    found = globals().get(name)
+    if found is None:
+        raise ProbeError(f"the grader sent no {name} for this exercise")
+    return found
 
 
 def isolate(V: type, keep: list[str]) -> type:
-    """A subclass of the student's `V` whose operations are the grader's, except those in `keep`."""
+    """A subclass of the student's `V` in which each method the class defines, except those in
+    `keep`, is the grader's own. Methods the class lacks stay missing."""
     missing = [name for name in keep if not callable(getattr(V, name, None))]
     if missing:
         raise ProbeError(f"{V.__name__} has no method {', '.join(missing)}")
-    ops = {name: op for name, op in grader_ops(V).items() if name not in keep}
+    sent = globals()
+    ops = {
+        method: sent[function]
+        for method, function in METHOD_OPS.items()
+        if method not in keep and function in sent and callable(getattr(V, method, None))
+    }
     return type(V.__name__, (V,), ops)
 
 
@@ -274,44 +340,44 @@ def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
 # ---- probes: functions that build a graph (the neuron, the losses, softmax) ------
 
 
-def _call_builder(ns, case, values):
+def _call_builder(ns, case, values, builder):
     V = isolate(student_class(ns, case.get("cls", "Value")), [])
     leaves = [V(v) for v in values]
-    root = BUILDERS[case["builder"]](ns, leaves, case)
+    root = granted("build_" + builder)(ns, leaves, case)
     if not isinstance(root, V.__mro__[1]):
         raise ProbeError(f"expected a Value back, got {type(root).__name__}")
     return leaves, root
 
 
 @cases_of
-def graph(ns: dict, case: dict) -> dict:
-    """A student's function that builds a graph from leaves: its value, its leaves' grads,
-    and central differences."""
-    leaves, root = _call_builder(ns, case, case["values"])
+def graph(ns: dict, case: dict, builder: str) -> dict:
+    """A student's function that builds a graph from leaves (called by `build_<builder>`): its
+    value, its leaves' grads, and central differences."""
+    leaves, root = _call_builder(ns, case, case["values"], builder)
     walk_backward(root, 1.0)
     result = {"data": number(root.data, "the result"), "grads": [number(v.grad, "grad") for v in leaves]}
     numeric = []
     for i in range(len(leaves)):
         up = [v + EPS * (j == i) for j, v in enumerate(case["values"])]
         down = [v - EPS * (j == i) for j, v in enumerate(case["values"])]
-        f_up = number(_call_builder(ns, case, up)[1].data)
-        f_down = number(_call_builder(ns, case, down)[1].data)
+        f_up = number(_call_builder(ns, case, up, builder)[1].data)
+        f_down = number(_call_builder(ns, case, down, builder)[1].data)
         numeric.append((f_up - f_down) / (2 * EPS))
     result["numeric"] = numeric
     return result
 
 
-def _neuron(ns, leaves, case):
+def build_neuron(ns, leaves, case):
     neuron = ns["Neuron"](len(case["x"]))
     neuron.w, neuron.b = leaves[:-1], leaves[-1]
     return neuron(list(case["x"]))
 
 
-def _mse(ns, leaves, case):
+def build_mse(ns, leaves, case):
     return ns["mse_loss"](leaves, list(case["ys"]))
 
 
-def _grader_softmax(logits):
+def grader_softmax(logits):
     counts = [z.exp() for z in logits]
     total = counts[0]
     for c in counts[1:]:
@@ -319,16 +385,13 @@ def _grader_softmax(logits):
     return [c / total for c in counts]
 
 
-def _softmax_nll(ns, leaves, case):
+def build_softmax_nll(ns, leaves, case):
     saved = ns.get("softmax")
-    ns["softmax"] = _grader_softmax  # grade nll_loss on its own, not on the student's softmax
+    ns["softmax"] = grader_softmax  # grade nll_loss on its own, not on the student's softmax
     try:
         return ns["nll_loss"](leaves, case["target"])
     finally:
         ns["softmax"] = saved
-
-
-BUILDERS = {"neuron": _neuron, "mse": _mse, "softmax_nll": _softmax_nll}
 
 
 @cases_of
@@ -422,7 +485,7 @@ def zero_grad(ns: dict, case: dict) -> dict:
     return {"grads": [number(p.grad, "grad") for p in params], "data": [number(p.data) for p in params]}
 
 
-class _GraderMLP:
+class GraderMLP:
     """The grader's own MLP, tanh throughout, from given starting weights."""
 
     def __init__(self, V, sizes: list[int], weights: list[float]) -> None:
@@ -451,7 +514,7 @@ class _GraderMLP:
             p.grad = 0.0
 
 
-def _grader_mse(ypred, ys):
+def grader_mse(ypred, ys):
     total = 0.0
     for yp, y in zip(ypred, ys):
         total = (yp - y) ** 2 + total
@@ -462,9 +525,9 @@ def _grader_mse(ypred, ys):
 def train(ns: dict, case: dict) -> dict:
     """The student's training loop on the grader's MLP (with the grader's MSE in scope): the losses."""
     V = isolate(student_class(ns), [])
-    model = _GraderMLP(V, case["sizes"], case["weights"])
+    model = GraderMLP(V, case["sizes"], case["weights"])
     saved = ns.get("mse_loss")
-    ns["mse_loss"] = _grader_mse
+    ns["mse_loss"] = grader_mse
     try:
         losses = ns["train"](
             model, [list(x) for x in case["xs"]], list(case["ys"]), case["steps"], case["lr"]
@@ -499,15 +562,16 @@ def slope_symmetric(f, x, h):
 
 
 @cases_of
-def call(ns: dict, case: dict) -> dict:
+def call(ns: dict, case: dict, grader_slopes: bool = False) -> dict:
     """Call a student's plain function on numbers (FUNCTIONS named by string), report what it returns."""
     fn = ns.get(case["function"])
     if not callable(fn):
         raise ProbeError(f"the notebook defines no function named {case['function']}")
     args = [FUNCTIONS[a[1:]] if isinstance(a, str) and a.startswith("@") else a for a in case["args"]]
     saved = {name: ns.get(name) for name in ("one_sided_derivative", "symmetric_derivative")}
-    if case.get("grader_slopes"):  # grade compare_errors on its own, not on the student's slopes
-        ns["one_sided_derivative"], ns["symmetric_derivative"] = slope_one_sided, slope_symmetric
+    if grader_slopes:  # grade compare_errors on its own, not on the student's slopes
+        ns["one_sided_derivative"] = granted("slope_one_sided")
+        ns["symmetric_derivative"] = granted("slope_symmetric")
     try:
         result = fn(*args)
     finally:

@@ -1,18 +1,28 @@
-"""Run a student's notebook code in a child process that the parent can always stop.
+"""Run a student's notebook code in a confined child process that the parent can always stop.
 
-The sandbox knows nothing about micrograd: it starts `child.py` with no site
-packages, hands it the code cells and the probes' source, sends probe requests
-and reads back plain JSON. The parent enforces a wall-clock limit on every
-request by killing the child's whole process group, and starts a fresh child
-(skipping any cell that hung) for the requests that follow.
+The sandbox knows nothing about micrograd. For every request it starts a fresh
+child (`child.py`), sends it the student's code cells, and only once they have
+run, the grader code for that one request (mgc.payload); it reads back plain
+JSON and kills the child. Nothing passes from one child to the next: no shared
+process, file or channel.
 
-Where the grader runs as root (CI, a grading server), util-linux's `unshare`
-puts the child in its own mount and PID namespaces: the repository, the
-virtual environment and the site packages are hidden under empty tmpfs
-mounts (no reference engine, grader, solutions or torch to read), and killing
-the child, PID 1 of its namespace, takes every process it started with it,
-even those that called setsid. Elsewhere the child still runs with no site
-packages, in its own process group, under the same limits.
+Confinement, strongest first (`confinement()` says which is in force):
+
+- "bubblewrap": bwrap gives the child its own user namespace (an unprivileged
+  uid with no capabilities), PID, IPC, UTS, network and mount namespaces, a fresh
+  /proc, and a filesystem holding only /usr and the interpreter, read-only, with
+  every site-packages, the virtual environment and this repository left out or
+  hidden; a small tmpfs at /tmp is the only writable place. Works as root and as
+  an ordinary user wherever unprivileged user namespaces are on.
+- "unprivileged user": where user namespaces are off (some Docker hosts) and the
+  grader is root, the child drops to uid/gid 65534 before it starts.
+- "none": neither is possible (an ordinary user without user namespaces): rlimits
+  and the wall clock only. `mgc grade` says so in its first line.
+
+Every mode sets rlimits (memory, file size, open files, processes, CPU, no core),
+puts the child in a session of its own, and has the parent enforce a wall-clock
+deadline on every read and write, killing the child's whole process group (and,
+under bubblewrap, its PID namespace) when it passes.
 """
 
 from __future__ import annotations
@@ -23,25 +33,28 @@ import json
 import os
 import resource
 import select
-import shlex
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mgc.payload import helpers, payload
+
 HERE = Path(__file__).resolve().parent
 CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
-PROBES_SOURCE = (HERE / "probes.py").read_text(encoding="utf-8")
 REPOSITORY = HERE.parents[1]
 
 DEFAULT_SECONDS = 8.0  # wall clock per exercise, and for loading a notebook: a hang costs under 10 s
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
+TMP_BYTES = 16 << 20  # the child's only writable place
+NOBODY = 65534
+MODES = ("bubblewrap", "unprivileged user", "none")
 
 
 class SandboxError(Exception):
@@ -57,12 +70,7 @@ class Limits:
     memory_bytes: int = MEMORY_LIMIT
 
 
-def _limit_child(memory_bytes: int) -> None:  # runs in the child between fork and exec
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 24, 1 << 24))
-    resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))  # binds everyone but root
+# ---- where the child runs ----------------------------------------------------------------
 
 
 def base_python() -> str:
@@ -70,168 +78,192 @@ def base_python() -> str:
     return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 
 
+def _interpreter_root() -> str:
+    """The folder that holds the base interpreter and its standard library."""
+    return os.path.realpath(sys.base_prefix)
+
+
 def hidden_paths() -> list[str]:
-    """Folders the child must not see: this repository, the virtual environment, the site packages."""
-    paths = sysconfig.get_paths()
-    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
-    candidates = {str(REPOSITORY), sys.prefix, paths["purelib"], paths["platlib"]}
-    candidates |= {base["purelib"], base["platlib"]}
-    keep = (os.path.realpath(paths["stdlib"]), os.path.dirname(base_python()))
+    """Folders under what the child sees that it must not read: every site-packages, the virtual
+    environment and this repository."""
+    candidates = {str(REPOSITORY), sys.prefix, *site.getsitepackages()}
+    for scheme_vars in ({}, {"base": sys.base_prefix, "platbase": sys.base_prefix}):
+        paths = sysconfig.get_paths(vars=scheme_vars)
+        candidates |= {paths["purelib"], paths["platlib"]}
+    minor = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    candidates |= {"/usr/lib/python3/dist-packages", f"/usr/local/lib/{minor}/dist-packages"}
+    candidates |= {f"/usr/local/lib/{minor}/site-packages", f"/usr/lib/{minor}/site-packages"}
+    seen = ["/usr", _interpreter_root()]
+    keep = (os.path.realpath(sysconfig.get_paths()["stdlib"]), os.path.dirname(base_python()))
     found = sorted(
         p
         for p in map(os.path.realpath, candidates)
-        if os.path.isdir(p) and not any(k == p or k.startswith(p + os.sep) for k in keep)
+        if os.path.isdir(p)
+        and any(p == s or p.startswith(s + os.sep) for s in seen)
+        and not any(k == p or k.startswith(p + os.sep) for k in keep)
     )
     return [p for p in found if not any(p.startswith(q + os.sep) for q in found)]  # outermost only
 
 
+def bwrap_command() -> list[str]:
+    """bubblewrap's arguments: every namespace new, nothing writable but a small /tmp."""
+    root = _interpreter_root()
+    args = [
+        "bwrap",
+        "--unshare-all",
+        "--unshare-user",
+        "--uid",
+        str(NOBODY),
+        "--gid",
+        str(NOBODY),
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--clearenv",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
+    for link in ("lib", "lib64", "bin"):
+        if os.path.islink(f"/{link}"):
+            args += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+        elif os.path.isdir(f"/{link}"):
+            args += ["--ro-bind", f"/{link}", f"/{link}"]
+    if not (root == "/usr" or root.startswith("/usr/")):
+        args += ["--ro-bind", root, root]
+    for path in hidden_paths():
+        args += ["--tmpfs", path, "--remount-ro", path]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    args += ["--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONHASHSEED", "0"]
+    return args + ["--"]
+
+
 @functools.cache
-def namespaces_available() -> bool:
-    """True if the child can get its own mount and PID namespaces here (root with util-linux)."""
-    if os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("mount")):
+def _bwrap_works() -> bool:
+    if shutil.which("bwrap") is None:
         return False
-    probe = ["unshare", "--mount", "--pid", "--fork", "--kill-child", "true"]
-    return subprocess.run(probe, capture_output=True).returncode == 0
+    probe = [*bwrap_command(), base_python(), "-I", "-S", "-c", "pass"]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+    return False
 
 
-def child_command(request_fd: int, report_fd: int) -> list[str]:
-    """How to start the child: inside fresh namespaces with the grader's files hidden, if possible."""
-    python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(request_fd), str(report_fd)]
-    if not namespaces_available():
-        return python
-    mounts = " && ".join(f"mount -t tmpfs -o ro,size=4k mgc-hidden {shlex.quote(p)}" for p in hidden_paths())
-    # sh stays as PID 1 of the namespace (no exec): PID 1 ignores signals sent from inside it,
-    # and the child must die at once when it kills its own process group
-    script = f"{mounts} && {shlex.join(python)}"
-    return ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--", "/bin/sh", "-c", script]
+@functools.cache
+def _nobody_works() -> bool:
+    if os.geteuid() != 0:
+        return False
+    probe = [base_python(), "-I", "-S", "-c", "pass"]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        return subprocess.run(probe, capture_output=True, timeout=30, preexec_fn=_drop_to_nobody).returncode == 0
+    return False
 
 
-@dataclass
-class Sandbox:
-    """One student notebook's code, loaded in a child process, ready for probes."""
+def confinement() -> str:
+    """The confinement in force: the strongest that works here, or the one MGC_SANDBOX names."""
+    wanted = os.environ.get("MGC_SANDBOX", "")
+    works = {"bubblewrap": _bwrap_works, "unprivileged user": _nobody_works, "none": lambda: True}
+    if wanted:
+        if wanted not in works:
+            raise SandboxError(f"MGC_SANDBOX={wanted!r} is not one of {', '.join(MODES)}")
+        if not works[wanted]():
+            raise SandboxError(f"MGC_SANDBOX={wanted!r}, but that confinement does not work here")
+        return wanted
+    return next(mode for mode in MODES if works[mode]())
 
-    cells: list[str]
-    limits: Limits = field(default_factory=Limits)
-    skipped_cells: set[int] = field(default_factory=set)
-    cell_errors: dict[int, str] = field(default_factory=dict)
-    _process: subprocess.Popen | None = None
-    _requests: object = None
-    _reports: object = None
-    _buffer: bytes = b""
-    _workdir: tempfile.TemporaryDirectory | None = None
 
-    # ---- lifecycle ---------------------------------------------------------------
+def describe_confinement() -> str:
+    """One line for the top of a grading run."""
+    mode = confinement()
+    return {
+        "bubblewrap": "student code runs under bubblewrap: its own user, PID, mount and network "
+        "namespaces, uid 65534, no capabilities, only the standard library, read-only",
+        "unprivileged user": "student code runs as uid 65534 (no user namespaces here for bubblewrap)",
+        "none": "WARNING: student code is NOT confined (no bubblewrap, not root): rlimits and time "
+        "limits only; grade untrusted submissions as root or where bubblewrap works",
+    }[mode]
 
-    def start(self) -> None:
-        """Start a child and load the notebook; a cell that hangs is skipped on the next start."""
-        while True:
-            self._spawn()
-            sent = [src if i not in self.skipped_cells else "" for i, src in enumerate(self.cells)]
-            self._send({"probes": PROBES_SOURCE, "cells": sent})
-            current = -1
-            deadline = time.monotonic() + self.limits.load_seconds
-            try:
-                while True:
-                    message = self._receive(deadline, self.limits.load_seconds)
-                    if "cell" in message:
-                        current = message["cell"]
-                    elif "cell_error" in message:
-                        self.cell_errors[message["cell_error"]] = message["error"]
-                    elif message.get("loaded"):
-                        return
-            except SandboxError as error:
-                self.stop()
-                if current < 0 or current in self.skipped_cells:
-                    raise SandboxError(f"the notebook could not be loaded: {error}") from None
-                self.skipped_cells.add(current)
-                self.cell_errors[current] = f"skipped: {error}"
 
-    def _spawn(self) -> None:
-        self._workdir = tempfile.TemporaryDirectory(prefix="mgc-")
+def _drop_to_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+def _limit_child(memory_bytes: int, cpu_seconds: int, drop: bool) -> None:  # between fork and exec
+    os.setsid()
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 24, 1 << 24))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))  # binds everyone but root
+    if drop:
+        _drop_to_nobody()
+
+
+# ---- one child ----------------------------------------------------------------------------
+
+
+class _Child:
+    """One confined child process and the two pipes to it; every read and write has a deadline."""
+
+    def __init__(self, limits: Limits) -> None:
+        mode = confinement()
         request_read, request_write = os.pipe()
         report_read, report_write = os.pipe()
-        self._process = subprocess.Popen(
-            child_command(request_read, report_write),
-            pass_fds=(request_read, report_write),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=self._workdir.name,
-            env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "HOME": self._workdir.name},
-            preexec_fn=lambda: _limit_child(self.limits.memory_bytes),
-        )
-        os.close(request_read)
-        os.close(report_write)
-        self._requests = os.fdopen(request_write, "w", encoding="utf-8")
-        self._reports = report_read
-        self._buffer = b""
-
-    def stop(self) -> None:
-        """Kill the child's whole process group and release everything it held."""
-        if self._process is not None:
-            for kill in (os.killpg, os.kill):  # the group, and the child itself should it have left it
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    kill(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-            self._process = None
-        if self._requests is not None:
-            with contextlib.suppress(OSError):
-                self._requests.close()
-            self._requests = None
-        if self._reports is not None:
-            os.close(self._reports)
-            self._reports = None
-        if self._workdir is not None:
-            self._workdir.cleanup()
-            self._workdir = None
-
-    def __enter__(self) -> Sandbox:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # ---- requests ------------------------------------------------------------------
-
-    def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
-        """Run probe `name` on `cases` in the child; a child that fails is replaced for the next request."""
-        if self._process is None:
-            self.start()
+        python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(request_read), str(report_write)]
+        command = [*bwrap_command(), *python] if mode == "bubblewrap" else python
+        cpu = int(limits.load_seconds + limits.request_seconds) + 2
         try:
-            self._send({"probe": name, "cases": cases, "options": options})
-            seconds = self.limits.request_seconds
-            message = self._receive(time.monotonic() + seconds, seconds)
-            results = message.get("results")
-            if not isinstance(results, list) or len(results) != len(cases):
-                raise SandboxError("the grading process sent a malformed report")
-            return results
-        except SandboxError:
-            self.stop()
-            raise
+            self.process = subprocess.Popen(
+                command,
+                pass_fds=(request_read, report_write),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd="/",
+                env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "HOME": "/tmp"},
+                preexec_fn=lambda: _limit_child(limits.memory_bytes, cpu, mode == "unprivileged user"),
+            )
+        finally:
+            os.close(request_read)
+            os.close(report_write)
+        self.requests, self.reports = request_write, report_read
+        os.set_blocking(self.requests, False)
+        self.buffer = b""
 
-    def _send(self, message: dict) -> None:
-        try:
-            self._requests.write(json.dumps(message) + "\n")
-            self._requests.flush()
-        except (BrokenPipeError, OSError):
-            raise SandboxError(self._exit_reason()) from None
+    def send(self, message: dict, deadline: float, seconds: float) -> None:
+        data = (json.dumps(message) + "\n").encode("utf-8")
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SandboxError(f"timed out after {seconds:g} s: the code stopped reading its input")
+            _, ready, _ = select.select([], [self.requests], [], remaining)
+            if ready:
+                try:
+                    data = data[os.write(self.requests, data[:65536]) :]
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    raise SandboxError(self.exit_reason()) from None
 
-    def _receive(self, deadline: float, seconds: float) -> dict:
-        while b"\n" not in self._buffer:
+    def receive(self, deadline: float, seconds: float) -> dict:
+        while b"\n" not in self.buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise SandboxError(f"timed out after {seconds:g} s (an infinite loop?)")
-            ready, _, _ = select.select([self._reports], [], [], remaining)
+            ready, _, _ = select.select([self.reports], [], [], remaining)
             if not ready:
                 continue
-            chunk = os.read(self._reports, 65536)
+            chunk = os.read(self.reports, 65536)
             if not chunk:
-                raise SandboxError(self._exit_reason())
-            self._buffer += chunk
-            if len(self._buffer) > OUTPUT_LIMIT:
+                raise SandboxError(self.exit_reason())
+            self.buffer += chunk
+            if len(self.buffer) > OUTPUT_LIMIT:
                 raise SandboxError("the grading process sent more output than any report needs")
-        line, self._buffer = self._buffer.split(b"\n", 1)
+        line, self.buffer = self.buffer.split(b"\n", 1)
         try:
             message = json.loads(line)
         except ValueError:
@@ -240,12 +272,9 @@ class Sandbox:
             raise SandboxError("the grading process sent something that is not a report")
         return message
 
-    def _exit_reason(self) -> str:
-        process = self._process
-        if process is None:
-            return "the grading process is not running"
+    def exit_reason(self) -> str:
         try:
-            code = process.wait(timeout=1.0)
+            code = self.process.wait(timeout=1.0)
         except subprocess.TimeoutExpired:
             return "the grading process closed its report channel"
         if code < 0:
@@ -254,3 +283,81 @@ class Sandbox:
                 return "the grading process was killed (out of memory?)"
             return f"the grading process died with {name}"
         return f"the code ended the grading process itself (exit status {code})"
+
+    def kill(self) -> None:
+        """Kill the child's whole process group and release both pipes."""
+        for kill in (os.killpg, os.kill):  # the group, and the child itself should it have left it
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        for fd in (self.requests, self.reports):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+# ---- a submission ---------------------------------------------------------------------------
+
+
+@dataclass
+class Sandbox:
+    """One student notebook's code; each probe runs it in a fresh child."""
+
+    cells: list[str]
+    limits: Limits = field(default_factory=Limits)
+    skipped_cells: set[int] = field(default_factory=set)
+    cell_errors: dict[int, str] = field(default_factory=dict)
+
+    def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
+        """Run probe `name` on `cases` in a fresh child that has loaded the student's code."""
+        source = payload(name, options)
+        child = self._loaded_child()
+        try:
+            seconds = self.limits.request_seconds
+            deadline = time.monotonic() + seconds
+            request = {"payload": source, "probe": name, "cases": cases, "options": options}
+            child.send(request, deadline, seconds)
+            results = child.receive(deadline, seconds).get("results")
+        finally:
+            child.kill()
+        if not isinstance(results, list) or len(results) != len(cases):
+            raise SandboxError("the grading process sent a malformed report")
+        if not all(isinstance(r, dict) for r in results):
+            raise SandboxError("the grading process sent a malformed report")
+        return results
+
+    def _loaded_child(self) -> _Child:
+        """A child that has run every cell; a cell that hangs is skipped from then on."""
+        while True:
+            child = _Child(self.limits)
+            sent = [src if i not in self.skipped_cells else "" for i, src in enumerate(self.cells)]
+            current = -1
+            seconds = self.limits.load_seconds
+            deadline = time.monotonic() + seconds
+            try:
+                child.send({"helpers": helpers(), "cells": sent}, deadline, seconds)
+                while True:
+                    message = child.receive(deadline, seconds)
+                    if isinstance(message.get("cell"), int):
+                        current = message["cell"]
+                    elif isinstance(message.get("cell_error"), int):
+                        self.cell_errors[message["cell_error"]] = str(message.get("error"))[:2000]
+                    elif message.get("loaded") is True:
+                        return child
+            except SandboxError as error:
+                child.kill()
+                if not 0 <= current < len(self.cells) or current in self.skipped_cells:
+                    raise SandboxError(f"the notebook could not be loaded: {error}") from None
+                self.skipped_cells.add(current)
+                self.cell_errors[current] = f"skipped: {error}"
+            except BaseException:
+                child.kill()
+                raise
+
+    def stop(self) -> None:
+        """Nothing outlives a probe; kept so callers can treat a Sandbox as a resource."""
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -10,8 +10,8 @@ from mgc.expected import all_close, close
 from mgc.probes import FUNCTIONS, slope_one_sided, slope_symmetric
 
 
-def call_case(function: str, *args, grader_slopes: bool = False) -> dict:
-    return {"function": function, "args": list(args), "grader_slopes": grader_slopes}
+def call_case(function: str, *args) -> dict:
+    return {"function": function, "args": list(args)}
 
 
 def judge_slope(truth, other, other_name):
@@ -85,11 +85,12 @@ def judge_accuracy(case: dict, result: dict) -> None:
 
 ACCURACY = Check(
     "call",
-    visible=lambda: [call_case("compare_errors", "@parabola", "@parabola'", 3.0, 0.001, grader_slopes=True)],
+    visible=lambda: [call_case("compare_errors", "@parabola", "@parabola'", 3.0, 0.001)],
     hidden=lambda rng: [
-        call_case("compare_errors", "@" + f, f"@{f}'", round(rng.uniform(-2, 2), 4), 1e-3, grader_slopes=True)
+        call_case("compare_errors", "@" + f, f"@{f}'", round(rng.uniform(-2, 2), 4), 1e-3)
         for f in ("cubic", "sine", "exp")
     ],
     judge=judge_accuracy,
+    options={"grader_slopes": True},  # compare_errors is graded on the grader's slopes
     describe=describe_call,
 )

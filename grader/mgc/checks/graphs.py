@@ -27,11 +27,12 @@ def judge_graph(truth: Callable[[dict], tuple[float, list[float]]], names: Calla
 
 
 def neuron_case(w, b, x) -> dict:
-    return {"builder": "neuron", "values": [*w, b], "x": x}
+    return {"values": [*w, b], "x": x}
 
 
 NEURON = Check(
     "graph",
+    options={"builder": "neuron"},
     visible=lambda: [neuron_case([-3.0, 1.0], 6.8813735870195432, [2.0, 0.0])],
     hidden=lambda rng: (
         [
@@ -52,11 +53,12 @@ NEURON = Check(
 
 
 def mse_case(ypred, ys) -> dict:
-    return {"builder": "mse", "values": ypred, "ys": ys}
+    return {"values": ypred, "ys": ys}
 
 
 MSE = Check(
     "graph",
+    options={"builder": "mse"},
     visible=lambda: [mse_case([0.9, -0.8, -0.7, 0.95], [1.0, -1.0, -1.0, 1.0])],
     hidden=lambda rng: [
         mse_case(
@@ -70,11 +72,12 @@ MSE = Check(
 
 
 def nll_case(logits, target) -> dict:
-    return {"builder": "softmax_nll", "values": logits, "target": target}
+    return {"values": logits, "target": target}
 
 
 NLL = Check(
     "graph",
+    options={"builder": "softmax_nll"},
     visible=lambda: [nll_case([0.0, 3.0, -2.0, 1.0], 3)],
     hidden=lambda rng: (
         [nll_case([round(rng.uniform(-4, 4), 4) for _ in range(n)], rng.randrange(n)) for n in (2, 3, 5)]
