@@ -156,7 +156,8 @@ def _nobody_works() -> bool:
         return False
     probe = [base_python(), "-I", "-S", "-c", "pass"]
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        return subprocess.run(probe, capture_output=True, timeout=30, preexec_fn=_drop_to_nobody).returncode == 0
+        done = subprocess.run(probe, capture_output=True, timeout=30, preexec_fn=_drop_to_nobody)
+        return done.returncode == 0
     return False
 
 
