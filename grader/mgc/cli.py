@@ -37,11 +37,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from mgc.grading import Options, grade_paths
     from mgc.report import print_gradebook, print_submission, write_json
+    from mgc.sandbox import SandboxError, describe_confinement
 
     console = Console(stderr=False)
-    missing = [p for p in args.paths if not p.exists()]
+    missing = [p for p in args.paths if not (p.exists() or p.is_symlink())]
     if missing:
         print(f"mgc grade: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    try:
+        print(describe_confinement())
+    except SandboxError as error:
+        print(f"mgc grade: {error}", file=sys.stderr)
         return 2
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     options = Options(visible_only=False, seed=seed, time_limit=args.time_limit)
@@ -65,6 +71,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.gradescope.parent.mkdir(parents=True, exist_ok=True)
         data = gradescope_results(results, args.gradescope_visibility)
         args.gradescope.write_text(json.dumps(data, indent=2) + "\n")
+    lost = [r for r in results if not r.graded]
+    if lost:
+        print(f"mgc grade: {len(lost)} notebook(s) could not be graded:", file=sys.stderr)
+        for r in lost:
+            print(f"  {r.path}: {r.error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import os
 import random
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from tqdm import tqdm
 from mgc.manifest import Assignment, Course, load
 from mgc.notebook import NotebookError, read_notebook
 from mgc.sandbox import DEFAULT_SECONDS, SandboxError
+from mgc.workers import Lost, run_tasks
 
 GRADERS = Path(__file__).resolve().parent / "graders"
 
@@ -34,7 +33,7 @@ class ExerciseResult:
     id: str
     score: float
     max_score: float
-    status: str  # "passed", "failed", or "error" when the grader itself broke
+    status: str  # "passed", "failed", "error" when the grader itself broke, or "not graded"
     feedback: str = ""
 
 
@@ -45,7 +44,14 @@ class SubmissionResult:
     assignment: str | None
     exercises: list[ExerciseResult] = field(default_factory=list)
     error: str = ""
+    graded: bool = True  # False: no grader could finish it; its score means nothing
+    duplicate_of: str = ""  # the notebook that counts instead, for a student's second notebook
     grader_pid: int = 0  # the process that graded it (not exported): shows workers are reused
+
+    @property
+    def counts(self) -> bool:
+        """Whether this score belongs in the gradebook (graded, and not a second copy)."""
+        return self.graded and not self.duplicate_of
 
     @property
     def score(self) -> float:
@@ -63,6 +69,8 @@ class SubmissionResult:
             "score": self.score,
             "max_score": self.max_score,
             "error": self.error,
+            "graded": self.graded,
+            "duplicate_of": self.duplicate_of,
             "exercises": [asdict(e) for e in self.exercises],
         }
 
@@ -78,12 +86,18 @@ class Options:
 
 
 def find_notebooks(path: Path) -> list[Path]:
-    """PATH itself if it is a file, else every notebook under it (checkpoints excluded)."""
-    if path.is_file():
+    """PATH itself if it is a notebook file, else every notebook under it, symbolic links included
+    (so that read_notebook can refuse them by name) but never followed into folders."""
+    if path.is_file() or path.is_symlink():
         return [path]
     if not path.is_dir():
         raise FileNotFoundError(f"no such file or folder: {path}")
-    return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    found = []
+    for folder, dirs, files in os.walk(path):  # followlinks=False: a linked folder is not entered
+        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+        found += [Path(folder) / f for f in files if f.endswith(".ipynb")]
+        found += [Path(folder) / d for d in dirs if d.endswith(".ipynb")]  # a folder named like one
+    return sorted(found)
 
 
 def which_assignment(path: Path, course: Course) -> Assignment | None:
@@ -101,14 +115,16 @@ def which_assignment(path: Path, course: Course) -> Assignment | None:
     return ids.get(path.parent.name)
 
 
-def student_name(path: Path, assignment: Assignment | None, root: Path) -> str:
-    """The nearest folder above the notebook that is not named after its assignment."""
-    for folder in path.parents:
-        if assignment is None or folder.name != assignment.id:
-            return folder.name or str(folder)
-        if folder == root.parent:
-            break
-    return path.stem
+def student_name(path: Path, root: Path) -> str:
+    """The folder directly under the class folder `root`; for a single notebook, its own folder
+    (or the one above, when that is named after an assignment)."""
+    if root.is_dir() and path != root:
+        parts = path.relative_to(root).parts
+        return parts[0] if len(parts) > 1 else path.stem
+    folder = path.parent
+    if folder.name in {a.id for a in load().assignments} and folder.parent.name:
+        folder = folder.parent
+    return folder.name or path.stem
 
 
 # ---- grading one submission ------------------------------------------------------------------
@@ -200,8 +216,27 @@ def find_tasks(paths: list[Path], course: Course) -> list[Task]:
     for root in paths:
         for notebook in find_notebooks(root):
             assignment = which_assignment(notebook, course)
-            tasks.append(Task(notebook, assignment, student_name(notebook, assignment, root)))
+            tasks.append(Task(notebook, assignment, student_name(notebook, root)))
     return tasks
+
+
+def first_of_each(tasks: list[Task]) -> dict[int, Task]:
+    """For a student who handed in two notebooks for one assignment: {index of each later one:
+    the task that counts}. The one named as the release names it wins, then the shallowest."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, task in enumerate(tasks):
+        if task.assignment is not None:
+            groups.setdefault((task.student, task.assignment.id), []).append(i)
+    later = {}
+    for indices in groups.values():
+
+        def rank(i: int) -> tuple:
+            task = tasks[i]
+            return (task.notebook.name != task.assignment.notebook_name, len(task.notebook.parts), i)
+
+        first, *rest = sorted(indices, key=rank)
+        later |= dict.fromkeys(rest, tasks[first])
+    return later
 
 
 def grade_task(task: Task, options: Options) -> SubmissionResult:
@@ -213,11 +248,36 @@ def grade_task(task: Task, options: Options) -> SubmissionResult:
     return grade_notebook(task.notebook, task.assignment, options, task.student)
 
 
-def _warm_worker() -> None:
-    """Pay for the heavy imports once per worker, not once per submission."""
+def warm_up() -> None:
+    """Import everything grading needs before any student code runs, once per process:
+    torch, the checks, pytest's plugins, and the graders' modules."""
     import torch  # noqa: F401
 
-    import mgc.checks  # noqa: F401
+    import mgc.checks
+    import mgc.graders.conftest
+    import mgc.payload
+
+    for probe in ("operation", "graph", "train", "backward"):
+        mgc.payload.payload(probe, {"builder": "neuron"} if probe == "graph" else {})
+
+
+def _grade_in_worker(job: tuple[Task, Options]) -> SubmissionResult:
+    return grade_task(*job)
+
+
+def _task_seconds(job: tuple[Task, Options]) -> float:
+    """How long a worker may spend on one notebook before it is presumed stuck."""
+    task, options = job
+    exercises = len(task.assignment.exercises) if task.assignment else 1
+    return 120 + 4 * (options.time_limit + 1) * exercises
+
+
+def not_graded(task: Task, reason: str) -> SubmissionResult:
+    """A submission no grader could finish: reported as such, never as a silent 0."""
+    message = f"not graded: {reason}; grade it again on its own"
+    result = scored_zero(task.notebook, task.student, task.assignment, "not graded", message)
+    result.graded = False
+    return result
 
 
 def grade_paths(
@@ -235,7 +295,8 @@ def grade_paths(
         options = replace(options, seed=random.SystemRandom().randrange(2**31))
     tasks = find_tasks(paths, load())
     results: dict[int, SubmissionResult] = {}
-    bar = tqdm(total=len(tasks), unit="notebook", disable=not progress, file=sys.stderr, leave=False)
+    quiet = not progress or not sys.stderr.isatty()
+    bar = tqdm(total=len(tasks), unit="notebook", disable=quiet, file=sys.stderr, leave=False)
 
     def finished(index: int, result: SubmissionResult) -> None:
         results[index] = result
@@ -243,22 +304,23 @@ def grade_paths(
         if on_done is not None:
             on_done(result)
 
-    if jobs <= 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            finished(i, grade_task(task, options))
+    later = first_of_each(tasks)
+    todo = [i for i in range(len(tasks)) if i not in later]
+    for i, first in later.items():
+        task = tasks[i]
+        message = f"a second {task.assignment.id} notebook from {task.student}: only {first.notebook} counts"
+        result = scored_zero(task.notebook, task.student, task.assignment, "failed", message)
+        result.duplicate_of = str(first.notebook)
+        finished(i, result)
+    if jobs <= 1 or len(todo) <= 1:
+        warm_up()
+        for i in todo:
+            finished(i, grade_task(tasks[i], options))
     else:
-        context = multiprocessing.get_context("spawn")  # never fork a process that has loaded torch
-        workers = min(jobs, len(tasks))
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker) as pool:
-            futures = {pool.submit(grade_task, task, options): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                i = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # a worker that died takes one submission, not the class
-                    task = tasks[i]
-                    message = f"the grading worker failed: {type(error).__name__}: {error}"
-                    result = scored_zero(task.notebook, task.student, task.assignment, "error", message)
-                finished(i, result)
+        jobs_ = [(tasks[i], options) for i in todo]
+        for k, result in run_tasks(jobs_, _grade_in_worker, jobs, warm_up, _task_seconds):
+            if isinstance(result, Lost):
+                result = not_graded(tasks[todo[k]], f"{result.reason} ({result.tries} tries)")
+            finished(todo[k], result)
     bar.close()
     return [results[i] for i in range(len(tasks))]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import nbformat
+
+SIZE_LIMIT = 20 << 20  # bytes: the course's notebooks are under 100 KiB; a larger one is refused
 
 
 class NotebookError(Exception):
@@ -15,10 +19,7 @@ class NotebookError(Exception):
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read and validate a notebook, raising NotebookError with a reason a person can act on."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise NotebookError(f"cannot read {path.name}: {error.strerror}") from None
+    raw = _read_regular_file(path)
     if not raw.strip():
         raise NotebookError(f"{path.name} is empty")
     try:
@@ -29,16 +30,44 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         data = json.loads(text)
     except ValueError as error:
         raise NotebookError(f"{path.name} is not a notebook: it is not valid JSON ({error})") from None
+    except RecursionError:
+        raise NotebookError(f"{path.name} is not a notebook: its JSON is nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
         raise NotebookError(f"{path.name} is not a notebook: it has no nbformat version")
     try:
         nbformat.validate(data)
+    except RecursionError:
+        raise NotebookError(f"{path.name} is not a valid notebook: it is nested too deeply") from None
     except nbformat.ValidationError as error:
         raise NotebookError(f"{path.name} is not a valid notebook: {error.message}") from None
     except Exception as error:  # an nbformat version this nbformat does not know, and the like
         raise NotebookError(f"{path.name} is not a valid notebook: {error}") from None
     notebook = nbformat.reads(text, as_version=4)
     return notebook
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file of at most SIZE_LIMIT bytes, never following a
+    symbolic link (a link could point at a classmate's notebook, a device or a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if os.path.islink(path):
+            raise NotebookError(f"{path} is a symbolic link, not a notebook file: refused") from None
+        raise NotebookError(f"cannot read {path}: {error.strerror}") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookError(f"{path} is not a regular file (a folder, device, FIFO or socket): refused")
+        if info.st_size > SIZE_LIMIT:
+            raise NotebookError(
+                f"{path.name} is {info.st_size / 2**20:.0f} MiB; notebooks over {SIZE_LIMIT >> 20} MiB "
+                "are refused (clear large outputs and hand it in again)"
+            )
+        raw = f.read(SIZE_LIMIT + 1)
+    if len(raw) > SIZE_LIMIT:
+        raise NotebookError(f"{path.name} grew past {SIZE_LIMIT >> 20} MiB while it was read: refused")
+    return raw
 
 
 def is_test_cell(cell: nbformat.NotebookNode) -> bool:

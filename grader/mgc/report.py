@@ -10,7 +10,12 @@ from rich.table import Table
 
 from mgc.grading import SubmissionResult
 
-STATUS = {"passed": "[green]passed[/]", "failed": "[red]failed[/]", "error": "[yellow]grader error[/]"}
+STATUS = {
+    "passed": "[green]passed[/]",
+    "failed": "[red]failed[/]",
+    "error": "[yellow]grader error[/]",
+    "not graded": "[bold yellow]NOT GRADED[/]",
+}
 
 
 def _points(x: float) -> str:
@@ -45,9 +50,14 @@ def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
     table = Table(title="Gradebook", title_justify="left")
     for name in ("student", "assignment", "score", "max", "percent"):
         table.add_column(name, justify="right" if name in ("score", "max", "percent") else "left")
-    for r in sorted(results, key=lambda r: (r.student, r.assignment or "")):
+    for r in sorted(results, key=lambda r: (r.student, r.assignment or "", r.path)):
         percent = f"{100 * r.score / r.max_score:.0f}%" if r.max_score else "-"
-        table.add_row(r.student, r.assignment or "?", _points(r.score), _points(r.max_score), percent)
+        score = _points(r.score)
+        if not r.graded:
+            score, percent = "-", "NOT GRADED"
+        elif r.duplicate_of:
+            score, percent = "-", "second copy, not counted"
+        table.add_row(r.student, r.assignment or "?", score, _points(r.max_score), percent)
     console.print(table)
 
 

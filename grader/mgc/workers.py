@@ -1,0 +1,128 @@
+"""Worker processes that grade in parallel, each reused for many submissions.
+
+Written by hand because the standard pools fail the way a class cannot afford:
+ProcessPoolExecutor marks every pending submission failed when one worker dies,
+and multiprocessing.Pool waits forever for the task of a worker that died. Here a
+worker that dies (killed, crashed, out of memory) or overruns its deadline is
+replaced, its task is tried once more in a fresh worker, and a task that fails
+twice comes back as `Lost`; the other tasks go on. Every worker dies with the
+process that started it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from time import monotonic
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class Lost:
+    """A task no worker could finish: why, after how many tries."""
+
+    reason: str
+    tries: int
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux; elsewhere nothing happens)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _serve(connection: Connection, warm: Callable[[], None], work: Callable[[Any], Any]) -> None:
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    warm()
+    while True:
+        task = connection.recv()
+        if task is None:
+            return
+        connection.send(work(task))
+
+
+class _Worker:
+    def __init__(self, context, warm: Callable[[], None], work: Callable[[Any], Any]) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, warm, work), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.task: int | None = None
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def run_tasks(
+    tasks: list[Any],
+    work: Callable[[Any], Any],
+    jobs: int,
+    warm: Callable[[], None] = lambda: None,
+    seconds: Callable[[Any], float] = lambda task: 3600.0,
+    tries: int = 2,
+) -> Iterator[tuple[int, Any]]:
+    """Yield (index, work(task)) as tasks finish, or (index, Lost) for a task that failed `tries` times.
+
+    `work` and `warm` run in the workers and must be importable functions; `seconds(task)` is how long
+    a worker may take over one task before it is killed.
+    """
+    context = multiprocessing.get_context("spawn")  # never fork a process that has loaded torch
+    pending = deque((i, 1) for i in range(len(tasks)))
+    attempts = dict.fromkeys(range(len(tasks)), 0)
+    workers = [_Worker(context, warm, work) for _ in range(min(jobs, len(tasks)))]
+    try:
+        while pending or any(w.task is not None for w in workers):
+            for worker in workers:
+                if worker.task is None and pending:
+                    index, _ = pending.popleft()
+                    attempts[index] += 1
+                    worker.task, worker.deadline = index, monotonic() + seconds(tasks[index])
+                    worker.connection.send(tasks[index])
+            busy = [w for w in workers if w.task is not None]
+            timeout = max(0.0, min(w.deadline for w in busy) - monotonic())
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for i, worker in enumerate(workers):
+                if worker.task is None:
+                    continue
+                index = worker.task
+                reason = None
+                if worker.connection in ready:
+                    try:
+                        result = worker.connection.recv()
+                    except (EOFError, OSError):
+                        reason = "the grading worker died"
+                    else:
+                        worker.task = None
+                        yield index, result
+                        continue
+                elif worker.process.sentinel in ready:
+                    reason = "the grading worker died"
+                elif monotonic() > worker.deadline:
+                    reason = f"the grading worker took more than {seconds(tasks[index]):g} s"
+                if reason is None:
+                    continue
+                code = worker.process.exitcode
+                worker.kill()
+                if code is not None and code < 0:
+                    reason += f" ({signal.Signals(-code).name})"
+                workers[i] = _Worker(context, warm, work)
+                if attempts[index] < tries:
+                    pending.appendleft((index, attempts[index]))
+                else:
+                    yield index, Lost(reason, attempts[index])
+    finally:
+        for worker in workers:
+            worker.kill()
