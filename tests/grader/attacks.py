@@ -1,0 +1,140 @@
+"""Cells a dishonest student might hand in, shared by the forgery tests (as root and as a user).
+
+Standard library only: tests/grader/as_user.py runs some of them as an unprivileged user,
+with nothing but a copy of the sandbox's own modules.
+"""
+
+from __future__ import annotations
+
+import json
+
+# Every stub of the engine replaced by a delegation to the grader's own operation, found
+# through the call stack, the garbage collector's objects or sys.modules.
+THIEF = '''
+import gc, sys
+
+def _steal(name):
+    frame = sys._getframe(1)
+    while frame is not None:
+        if callable(frame.f_globals.get(name)):
+            return frame.f_globals[name]
+        frame = frame.f_back
+    for obj in gc.get_objects():
+        if isinstance(obj, dict) and callable(obj.get(name)):
+            return obj[name]
+    for module in list(sys.modules.values()):
+        if callable(getattr(module, name, None)):
+            return getattr(module, name)
+    raise LookupError(name + " is nowhere to be found")
+
+
+class Value:
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data, self.grad, self.label = data, 0.0, label
+        self._backward = lambda: None
+        self._prev, self._op = set(_children), _op
+
+    def __add__(self, other): return _steal("op_add")(self, other)
+    def __radd__(self, other): return _steal("op_radd")(self, other)
+    def __mul__(self, other): return _steal("op_mul")(self, other)
+    def __rmul__(self, other): return _steal("op_rmul")(self, other)
+    def __pow__(self, k): return _steal("op_pow")(self, k)
+    def exp(self): return _steal("op_exp")(self)
+    def tanh(self): return _steal("op_tanh")(self)
+    def relu(self): return _steal("op_relu")(self)
+    def __neg__(self): return _steal("op_neg")(self)
+    def __sub__(self, other): return _steal("op_sub")(self, other)
+    def __truediv__(self, other): return _steal("op_truediv")(self, other)
+
+    def backward(self):
+        walk = None
+        for name in ("walk_backward", "topological_order"):
+            try:
+                walk = _steal(name)
+                break
+            except LookupError:
+                pass
+        if walk is None:
+            raise LookupError("no graph walk to steal")
+        if walk.__name__ == "walk_backward":
+            return walk(self)
+        self.grad = 1.0
+        for v in reversed(walk(self)):
+            v._backward()
+'''
+
+
+def snoop(paths: dict[str, str]) -> str:
+    """A cell that tries to read and write outside the sandbox, and reports what worked by
+    raising an error whose message is `FOUND` + JSON. `paths` names the targets."""
+    return f"""
+import json, os, socket
+from importlib.util import find_spec
+paths = {json.dumps(paths)}
+found = {{}}
+
+def attempt(name, action):
+    try:
+        found[name] = repr(action())[:200]
+    except BaseException:
+        pass
+
+def write(path):
+    with open(path, "a") as f:
+        f.write("# changed by a student")
+    return "written"
+
+attempt("list-repository", lambda: os.listdir(paths["repository"]))
+attempt("read-solution", lambda: open(paths["solution"]).read())
+attempt("read-classmate", lambda: open(paths["classmate"]).read())
+attempt("write-classmate", lambda: write(paths["classmate"]))
+attempt("write-grader-module", lambda: write(paths["grader_module"]))
+attempt("list-venv", lambda: os.listdir(paths["venv"]))
+attempt("read-reference", lambda: open(paths["reference"]).read())
+attempt("import", lambda: [m for m in ("torch", "mgc", "micrograd", "numpy") if find_spec(m)] or 1 / 0)
+attempt("grader-environ", lambda: open("/proc/" + paths["grader_pid"] + "/environ", "rb").read())
+attempt("environ-secret", lambda: [k for k, v in os.environ.items() if "s3cret" in v] or 1 / 0)
+attempt("network", lambda: socket.create_connection(("127.0.0.1", int(paths["port"])), timeout=1))
+attempt("write-tmp-big", lambda: open("/tmp/big", "wb").write(b"x" * (64 << 20)))
+found["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+found["uid"] = os.getuid()
+raise RuntimeError("FOUND" + json.dumps(found))
+"""
+
+
+def findings(error_text: str) -> dict:
+    """What a snoop cell reported, from the error the sandbox recorded for it."""
+    start = error_text.index("FOUND") + len("FOUND")
+    return json.loads(error_text[start:].split("\n", 1)[0])
+
+
+# Fills its own request pipe through a second writer opened on /proc/self/fd, keeps that pipe
+# open but unread, and swaps an empty pipe of its own in under the request fd's number (the
+# child's first argument): without a deadline, the parent's next write would block forever.
+WEDGE_PIPES = """
+import os, sys
+requests = int(sys.argv[1])
+kept = os.dup(requests)
+writer = os.open(f"/proc/self/fd/{requests}", os.O_WRONLY | os.O_NONBLOCK)
+try:
+    while True:
+        os.write(writer, b"x" * 65536)
+except BlockingIOError:
+    pass
+empty, _unused = os.pipe()
+os.dup2(empty, requests)
+"""
+
+# Kills everything it can signal: its parent and every process of its uid.
+KILL_EVERYTHING = """
+import os, signal
+for target in (os.getppid(), 1):
+    try:
+        os.kill(target, signal.SIGKILL)
+    except OSError:
+        pass
+try:
+    os.kill(-1, signal.SIGKILL)
+except OSError:
+    pass
+"""

@@ -1,0 +1,267 @@
+"""A dishonest student against the grader: stealing the grader's answers, reaching outside the
+sandbox, wedging or killing the grader, hostile files. Each test asserts the attacker gets no
+more than their honest score, every classmate keeps theirs, no file outside the sandbox
+changed, and nothing is left running."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from mgc.grading import Options, grade_paths
+from mgc.manifest import ROOT
+from mgc.sandbox import Limits, Sandbox, confinement
+
+from tests.conftest import require
+from tests.grader import attacks
+from tests.grader.helpers import solution_cells
+
+SAMPLE = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"  # full marks
+
+
+@pytest.fixture(autouse=True)
+def _bubblewrap():
+    require(confinement() == "bubblewrap", "confinement needs bubblewrap (apt-get install bubblewrap)")
+
+
+def hand_in(folder: Path, student: str, value_cell: str | None = None, extra: str | None = None) -> Path:
+    """A copy of the honest engine notebook under folder/student/engine/, with its Value cell
+    replaced by `value_cell` and/or a cell of `extra` code added before the first test."""
+    notebook = nbformat.read(SAMPLE, as_version=4)
+    cells = notebook.cells
+    value = next(c for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
+    if value_cell is not None:
+        value.source = value_cell
+    if extra is not None:
+        cells.insert(cells.index(value) + 1, nbformat.v4.new_code_cell(extra))
+    target = folder / student / "engine" / "engine.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+    return target
+
+
+def scores(folder: Path, seconds: float = 3.0, jobs: int = 1) -> dict[str, float]:
+    results = grade_paths([folder], Options(seed=7, time_limit=seconds), jobs=jobs)
+    return {r.student: r.score for r in results if r.counts}
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process below `pid`."""
+    children: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+# ---- stealing the grader's answers ------------------------------------------------------------
+
+
+def test_a_thief_with_empty_stubs_steals_nothing(tmp_path):
+    hand_in(tmp_path, "thief", attacks.THIEF)
+    hand_in(tmp_path, "ada")
+    got = scores(tmp_path)
+    assert got == {"thief": 0, "ada": 16}
+
+
+def test_the_thief_does_find_the_other_operations_so_the_test_is_real(tmp_path):
+    # grading __mul__, the child holds the grader's + (that is isolation): the thief's __add__
+    # delegation works there, which shows the search reaches what the child holds
+    cells = [attacks.THIEF, "def use():\n    return (Value(2.0) + Value(3.0)).data\n"]
+    box = Sandbox(cells)
+    results = box.probe("operation", [_mul_case()], keep=["__mul__"])
+    assert "op_mul is nowhere to be found" in results[0]["error"]
+    [added] = box.probe("operation", [_add_case()], keep=["__mul__"])
+    assert added.get("data") == 5.0, added
+
+
+def _mul_case() -> dict:
+    return {"op": "mul", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
+
+
+def _add_case() -> dict:
+    return {"op": "add", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
+
+
+# ---- reaching outside the sandbox ------------------------------------------------------------
+
+
+def snoop_targets(classmate: Path, port: int) -> dict[str, str]:
+    return {
+        "repository": str(ROOT),
+        "solution": str(ROOT / "solutions" / "engine" / "engine.ipynb"),
+        "classmate": str(classmate),
+        "grader_module": str(ROOT / "grader" / "mgc" / "checks" / "base.py"),
+        "venv": sys.prefix,
+        "reference": str(ROOT / "reference" / "micrograd" / "engine.py"),
+        "grader_pid": str(os.getpid()),
+        "port": str(port),
+    }
+
+
+def test_the_child_reaches_no_file_process_secret_or_socket_outside(tmp_path, monkeypatch):
+    monkeypatch.setenv("MGC_TEST_SECRET", "s3cret")
+    classmate = hand_in(tmp_path, "ada")
+    before = classmate.read_bytes(), (ROOT / "grader" / "mgc" / "checks" / "base.py").read_bytes()
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        box = Sandbox([attacks.snoop(snoop_targets(classmate, server.getsockname()[1]))])
+        box.probe("zero_grad", [])
+    found = attacks.findings(box.cell_errors[0])
+    assert found.pop("uid") == 65534
+    assert len(found.pop("processes")) <= 3, "the child sees processes other than its own"
+    assert found == {}, f"the child reached: {found}"
+    after = classmate.read_bytes(), (ROOT / "grader" / "mgc" / "checks" / "base.py").read_bytes()
+    assert after == before
+
+
+def test_the_snoop_cell_does_report_what_it_can_reach(tmp_path):
+    # the same cell, run here without a sandbox, finds the files: the assertions above are real
+    classmate = hand_in(tmp_path, "ada")
+    namespace: dict = {}
+    with pytest.raises(RuntimeError) as raised:
+        exec(attacks.snoop({**snoop_targets(classmate, 1), "grader_module": str(tmp_path / "x")}), namespace)
+    found = attacks.findings(str(raised.value))
+    assert {"list-repository", "read-solution", "read-classmate", "write-classmate"} <= set(found)
+
+
+# ---- wedging and killing ----------------------------------------------------------------------
+
+
+def test_wedged_pipes_and_kill_everything_cost_the_attacker_only(tmp_path):
+    hand_in(tmp_path, "wedge", extra=attacks.WEDGE_PIPES)
+    hand_in(tmp_path, "killer", extra=attacks.KILL_EVERYTHING)
+    hand_in(tmp_path, "ada")
+    hand_in(tmp_path, "bea")
+    start = time.monotonic()
+    got = scores(tmp_path, seconds=2.0, jobs=2)
+    elapsed = time.monotonic() - start
+    assert got["ada"] == got["bea"] == 16
+    assert got["wedge"] <= 16 and got["killer"] <= 16
+    assert got["wedge"] == 0, "the wedged child should time out on every exercise"
+    assert elapsed < 120, elapsed
+
+
+def test_killing_mgc_grade_leaves_no_worker_sandbox_or_child(tmp_path):
+    for student in ("hang1", "hang2"):
+        hand_in(tmp_path, student, extra="while True:\n    pass\n")
+    mgc = [sys.executable, "-m", "mgc.cli", "grade", str(tmp_path), "--jobs", "2", "--no-progress"]
+    process = subprocess.Popen(mgc, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            below = descendants(process.pid)
+            if any(b"bwrap" in _cmdline(pid) for pid in below):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("no sandbox started")
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        time.sleep(1.5)
+        assert alive(below) == set(), [_cmdline(p) for p in alive(below)]
+    finally:
+        process.kill()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+# ---- hostile files -----------------------------------------------------------------------------
+
+
+def test_hostile_files_are_refused_by_name_and_the_class_is_graded(tmp_path):
+    ada = hand_in(tmp_path, "ada")
+    links = {"copycat": ada, "zeros": Path("/dev/zero"), "stdin": Path("/dev/stdin")}
+    for student, target in links.items():
+        (tmp_path / student / "engine").mkdir(parents=True)
+        (tmp_path / student / "engine" / "engine.ipynb").symlink_to(target)
+    (tmp_path / "fifo" / "engine").mkdir(parents=True)
+    os.mkfifo(tmp_path / "fifo" / "engine" / "engine.ipynb")
+    (tmp_path / "deep" / "engine").mkdir(parents=True)
+    (tmp_path / "deep" / "engine" / "engine.ipynb").write_text("[" * 100_000 + "]" * 100_000)
+    huge = tmp_path / "huge" / "engine" / "engine.ipynb"
+    huge.parent.mkdir(parents=True)
+    huge.write_text('{"nbformat": 4, "padding": "' + "x" * (25 << 20) + '"}')
+    start = time.monotonic()
+    results = {r.student: r for r in grade_paths([tmp_path], Options(seed=7, time_limit=3.0))}
+    elapsed = time.monotonic() - start
+    assert results["ada"].score == 16
+    expected = {
+        "copycat": "symbolic link",
+        "zeros": "symbolic link",
+        "stdin": "symbolic link",
+        "fifo": "not a regular file",
+        "deep": "nested too deeply",
+        "huge": "over 20 MiB",
+    }
+    for student, words in expected.items():
+        assert results[student].score == 0
+        assert words in results[student].error, (student, results[student].error)
+    assert elapsed < 60, elapsed
+
+
+def test_a_second_notebook_is_flagged_and_not_summed(tmp_path):
+    first = hand_in(tmp_path, "ada")
+    shutil.copy(first, first.parent / "engine-copy.ipynb")
+    hand_in(tmp_path, "thief", attacks.THIEF)
+    shutil.copy(first, tmp_path / "thief" / "engine" / "better.ipynb")  # a classmate's work, renamed
+    results = grade_paths([tmp_path], Options(seed=7, time_limit=3.0))
+    counted = {(r.student, r.path): r.score for r in results if r.counts}
+    flagged = {r.path: r.duplicate_of for r in results if r.duplicate_of}
+    assert counted == {("ada", str(first)): 16, ("thief", str(tmp_path / "thief/engine/engine.ipynb")): 0}
+    assert flagged == {
+        str(first.parent / "engine-copy.ipynb"): str(first),
+        str(tmp_path / "thief/engine/better.ipynb"): str(tmp_path / "thief/engine/engine.ipynb"),
+    }
+
+
+def test_a_notebook_never_changes_during_grading_from_inside(tmp_path):
+    classmate = hand_in(tmp_path, "bea")
+    before = classmate.read_bytes()
+    writer = f"open({str(classmate)!r}, 'w').write('{{}}')\n"
+    hand_in(tmp_path, "writer", extra=writer)
+    got = scores(tmp_path)
+    assert got["bea"] == 16 and classmate.read_bytes() == before
+
+
+def test_limits_apply_to_one_request_at_a_time():
+    cells = [*solution_cells("engine"), "import time\ntime.sleep(30)\n"]
+    box = Sandbox(cells, Limits(load_seconds=1.0, request_seconds=1.0))
+    start = time.monotonic()
+    box.probe("zero_grad", [])
+    box.probe("zero_grad", [])  # the hanging cell is skipped from the first time on
+    assert time.monotonic() - start < 6

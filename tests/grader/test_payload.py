@@ -1,0 +1,71 @@
+"""What grader code each exercise's child receives: enough to isolate the exercise, never its answer."""
+
+from __future__ import annotations
+
+import pytest
+from mgc import payload, probes
+from mgc.checks import CHECKS
+from mgc.manifest import load
+
+# The grader's definitions that answer a symbol a student implements. A symbol that is a
+# method of the engine is answered by the grader's op for that method (probes.METHOD_OPS).
+ANSWERS = {
+    "Value.backward": {"walk_backward", "topological_order"},
+    "mse_loss": {"grader_mse"},
+    "softmax": {"grader_softmax"},
+    "MLP.__call__": {"GraderMLP"},
+    "Module.zero_grad": {"GraderMLP"},
+    "one_sided_derivative": {"slope_one_sided"},
+    "symmetric_derivative": {"slope_symmetric"},
+}
+
+
+def answers(symbol: str) -> set[str]:
+    method = symbol.removeprefix("Value.")
+    if method != symbol and method in probes.METHOD_OPS:
+        return {probes.METHOD_OPS[method]}
+    return ANSWERS.get(symbol, set())
+
+
+EXERCISES = [e for e in load().exercises]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_no_child_is_sent_the_answer_to_its_own_exercise(exercise):
+    check = CHECKS[exercise.id]
+    sent = set(payload.names_in(check.probe, check.options))
+    forbidden = set().union(*(answers(s) for s in exercise.symbols))
+    assert not sent & forbidden, f"{exercise.id}'s child would hold {sorted(sent & forbidden)}"
+    assert check.probe in sent
+
+
+def test_every_symbol_with_a_grader_twin_is_listed():
+    # a grader definition named after a student's symbol must be known to this test as an answer
+    twins = {"grader_mse": "mse_loss", "grader_softmax": "softmax", "GraderMLP": "MLP.__call__"}
+    for definition, symbol in twins.items():
+        assert definition in answers(symbol)
+    assert {answers(f"Value.{m}").pop() for m in probes.METHOD_OPS} == set(probes.METHOD_OPS.values())
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_each_payload_runs_on_its_own(exercise):
+    check = CHECKS[exercise.id]
+    namespace: dict = {}
+    exec(compile(payload.payload(check.probe, check.options), "<payload>", "exec"), namespace)
+    assert callable(namespace[check.probe])
+    assert callable(namespace["describe"])
+
+
+def test_the_mul_child_holds_add_but_no_mul_and_the_backward_child_no_walk():
+    mul = set(payload.names_in("operation", {"keep": ["__mul__"]}))
+    assert {"op_add", "op_pow", "walk_backward"} <= mul
+    assert "op_mul" not in mul
+    assert not {"walk_backward", "topological_order"} & set(payload.names_in("backward", {}))
+
+
+def test_the_helpers_sent_before_the_student_code_hold_no_grader_operation():
+    namespace: dict = {}
+    exec(compile(payload.helpers(), "<helpers>", "exec"), namespace)
+    held = {name for name in namespace if not name.startswith("__")}
+    assert not held & (set(probes.METHOD_OPS.values()) | {"walk_backward", "isolate", "grader_softmax"})
+    assert "describe" in held
