@@ -1,0 +1,29 @@
+"""Run two attacks through the sandbox and print what they achieved, as JSON.
+
+Started by test_as_user.py with Debian's /usr/bin/python3, as an unprivileged user (or as
+root with MGC_SANDBOX="unprivileged user"), with only a copy of the sandbox's modules and
+attacks.py on its path: the sandbox needs nothing else.
+
+    python3 as_user.py TARGETS_JSON
+"""
+
+import json
+import os
+import sys
+
+import attacks
+from mgc.sandbox import Limits, Sandbox, confinement
+
+
+def main() -> None:
+    targets = {**json.loads(sys.argv[1]), "grader_pid": str(os.getpid())}
+    thief = Sandbox([attacks.THIEF], Limits(5, 5))
+    case = {"op": "mul", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
+    stolen = thief.probe("operation", [case], keep=["__mul__"])[0]
+    snoop = Sandbox([attacks.snoop(targets)], Limits(5, 5))
+    snoop.probe("zero_grad", [])
+    print(json.dumps({"confinement": confinement(), "stolen": stolen, "found": snoop.cell_errors[0]}))
+
+
+if __name__ == "__main__":
+    main()
