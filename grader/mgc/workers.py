@@ -23,6 +23,11 @@ from time import monotonic
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
+READY = "ready"  # a worker's first message: it has warmed up, and its task's clock may start
+
+
+def nothing() -> None:
+    """The default warm-up: none."""
 
 
 @dataclass
@@ -43,6 +48,7 @@ def _serve(connection: Connection, warm: Callable[[], None], work: Callable[[Any
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     warm()
+    connection.send(READY)
     while True:
         task = connection.recv()
         if task is None:
@@ -56,6 +62,7 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(theirs, warm, work), daemon=True)
         self.process.start()
         theirs.close()
+        self.ready = False
         self.task: int | None = None
         self.deadline = 0.0
 
@@ -70,7 +77,7 @@ def run_tasks(
     tasks: list[Any],
     work: Callable[[Any], Any],
     jobs: int,
-    warm: Callable[[], None] = lambda: None,
+    warm: Callable[[], None] = nothing,
     seconds: Callable[[Any], float] = lambda task: 3600.0,
     tries: int = 2,
 ) -> Iterator[tuple[int, Any]]:
@@ -83,18 +90,31 @@ def run_tasks(
     pending = deque((i, 1) for i in range(len(tasks)))
     attempts = dict.fromkeys(range(len(tasks)), 0)
     workers = [_Worker(context, warm, work) for _ in range(min(jobs, len(tasks)))]
+    failed_starts = 0
     try:
         while pending or any(w.task is not None for w in workers):
             for worker in workers:
-                if worker.task is None and pending:
+                if worker.ready and worker.task is None and pending:
                     index, _ = pending.popleft()
                     attempts[index] += 1
                     worker.task, worker.deadline = index, monotonic() + seconds(tasks[index])
                     worker.connection.send(tasks[index])
             busy = [w for w in workers if w.task is not None]
-            timeout = max(0.0, min(w.deadline for w in busy) - monotonic())
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
+            timeout = max(0.0, min(w.deadline for w in busy) - monotonic()) if busy else None
+            watched = [w for w in workers if w.task is not None or not w.ready]
+            ready = wait([w.connection for w in watched] + [w.process.sentinel for w in watched], timeout)
             for i, worker in enumerate(workers):
+                if not worker.ready:
+                    if worker.connection in ready:
+                        with contextlib.suppress(EOFError, OSError):
+                            worker.ready = worker.connection.recv() == READY
+                    if not worker.ready and (worker.connection in ready or worker.process.sentinel in ready):
+                        failed_starts += 1
+                        if failed_starts > 2 * len(workers):
+                            raise RuntimeError("the grading workers die as they start (see their errors)")
+                        worker.kill()
+                        workers[i] = _Worker(context, warm, work)
+                    continue
                 if worker.task is None:
                     continue
                 index = worker.task

@@ -1,0 +1,71 @@
+"""Workers that die or hang cost their own task at most, never the others' (mgc.workers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from mgc.grading import Options, grade_paths
+from mgc.manifest import ROOT
+from mgc.workers import Lost, run_tasks
+
+
+def _work(task: tuple[str, str]) -> str:
+    """What a worker does with a task: its name says how it behaves."""
+    name, folder = task
+    marker = Path(folder) / name
+    if name.startswith("dies-once") and not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("dies-always"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("hangs"):
+        time.sleep(3600)
+    return f"{name} done by {os.getpid()}"
+
+
+def test_a_dead_worker_is_replaced_its_task_retried_once_and_the_rest_finish(tmp_path):
+    names = ["a", "dies-once", "b", "dies-always", "c", "hangs", "d"]
+    tasks = [(name, str(tmp_path)) for name in names]
+    start = time.monotonic()
+    results = dict(run_tasks(tasks, _work, jobs=2, seconds=lambda task: 3.0))
+    elapsed = time.monotonic() - start
+    assert set(results) == set(range(len(names)))
+    for i, name in enumerate(names):
+        if name in ("dies-always", "hangs"):
+            assert isinstance(results[i], Lost) and results[i].tries == 2, results[i]
+        else:
+            assert results[i].startswith(f"{name} done by"), results[i]
+    assert "SIGKILL" in results[names.index("dies-always")].reason
+    assert "more than 3 s" in results[names.index("hangs")].reason
+    assert elapsed < 30, elapsed
+
+
+def test_workers_are_reused_across_tasks(tmp_path):
+    tasks = [(f"t{i}", str(tmp_path)) for i in range(6)]
+    pids = {result.rsplit(" ", 1)[1] for _, result in run_tasks(tasks, _work, jobs=2)}
+    assert len(pids) <= 2  # six tasks, at most two processes: each worker took several
+
+
+def test_a_worker_that_dies_while_grading_is_reported_not_graded_and_not_zero(tmp_path, monkeypatch):
+    for student in ("ada", "ben"):
+        target = tmp_path / student / "engine"
+        target.mkdir(parents=True)
+        (target / "engine.ipynb").write_bytes((ROOT / "samples/ada/engine/engine.ipynb").read_bytes())
+    monkeypatch.setattr("mgc.grading._grade_in_worker", _dies_on_ben)
+    results = {r.student: r for r in grade_paths([tmp_path], Options(seed=1, time_limit=3.0), jobs=2)}
+    assert results["ada"].graded and results["ada"].score == 16
+    assert not results["ben"].graded and not results["ben"].counts
+    assert "not graded" in results["ben"].error and "2 tries" in results["ben"].error
+    assert {e.status for e in results["ben"].exercises} == {"not graded"}
+
+
+def _dies_on_ben(job):
+    from mgc.grading import grade_task
+
+    task, options = job
+    if task.student == "ben":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return grade_task(task, options)
