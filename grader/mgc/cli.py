@@ -114,8 +114,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     from mgc.exports import build_gradescope_zip, classroom_workflow
 
     if args.platform == "gradescope":
-        out = args.out or Path("build/gradescope-autograder.zip")
-        build_gradescope_zip(out, args.time_limit, args.visibility)
+        from mgc.manifest import load
+
+        known = [a.id for a in load().assignments]
+        if args.assignment not in known:
+            problem = f"no assignment {args.assignment!r}." if args.assignment else "which assignment?"
+            print(
+                f"mgc export gradescope: {problem} One zip per assignment: {', '.join(known)}",
+                file=sys.stderr,
+            )
+            return 2
+        out = args.out or Path(f"build/gradescope-{args.assignment}.zip")
+        build_gradescope_zip(out, args.assignment, args.time_limit, args.visibility)
     else:
         out = args.out or Path(".github/workflows/classroom.yml")
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -196,6 +206,9 @@ def parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="an autograder for Gradescope or a workflow for GitHub Classroom")
     export.add_argument("platform", choices=["gradescope", "classroom"])
+    export.add_argument(
+        "assignment", nargs="?", default=None, help="Gradescope: the assignment this autograder grades"
+    )
     export.add_argument("--out", type=Path, default=None, help="where to write it")
     export.add_argument(
         "--time-limit", type=float, default=DEFAULT_SECONDS, help="Gradescope: seconds per exercise"

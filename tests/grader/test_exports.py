@@ -1,5 +1,5 @@
-"""Exports: the CSV gradebook, Gradescope's autograder (run against a fake /autograder),
-and the GitHub Classroom workflow (its commands run here)."""
+"""Exports: the CSV gradebook, Gradescope's autograder (unpacked into a fake /autograder and run
+there as Gradescope runs it), and the GitHub Classroom workflow (its commands run here)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
+import tomllib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
 from mgc.cli import main
-from mgc.exports import classroom_workflow
+from mgc.exports import TORCH_PIP_ARGS, classroom_workflow
 from mgc.manifest import ROOT, load
 
 MGC = str(Path(sys.executable).parent / "mgc")
@@ -23,12 +28,14 @@ SAMPLES = ROOT / "samples"
 
 def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tmp_path):
     out = tmp_path / "grades.csv"
+    klass = tmp_path / "class"  # a class folder: each student is the folder directly under it
+    shutil.copytree(SAMPLES / "ben", klass / "ben")
+    shutil.copytree(SAMPLES / "ada" / "engine", klass / "ada" / "engine")
     assert (
         main(
             [
                 "grade",
-                str(SAMPLES / "ben"),
-                str(SAMPLES / "ada" / "engine"),
+                str(klass),
                 "--csv",
                 str(out),
                 "--gradebook-only",
@@ -50,51 +57,307 @@ def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tm
     assert ben["nn.train"] == ""  # not this assignment's exercise
 
 
-def _fake_autograder(tmp_path: Path, submission: Path) -> Path:
-    zip_path = tmp_path / "autograder.zip"
-    assert main(["export", "gradescope", "--out", str(zip_path), "--visibility", "after_due_date"]) == 0
-    root = tmp_path / "autograder"
+# ---- Gradescope: the zip, unpacked into a fake /autograder and run as Gradescope runs it -------
+
+
+def _export(assignment: str, out: Path) -> Path:
+    assert (
+        main(["export", "gradescope", assignment, "--out", str(out), "--visibility", "after_due_date"]) == 0
+    )
+    return out
+
+
+def test_the_gradescope_zip_is_laid_out_as_gradescope_unpacks_it(tmp_path):
+    zip_path = _export("engine", tmp_path / "engine.zip")
     with zipfile.ZipFile(zip_path) as z:
-        names = z.namelist()
-        assert {"setup.sh", "run_autograder", "source/pyproject.toml", "source/course.toml"} <= set(names)
-        assert "source/grader/mgc/graders/test_engine.py" in names
-        assert not any("solutions" in n or "samples" in n for n in names)  # no answers in the autograder
-        for info in z.infolist():
-            if info.filename in ("setup.sh", "run_autograder"):
-                assert (info.external_attr >> 16) & 0o111, f"{info.filename} must be executable"
-        z.extractall(root / "source")
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "submission").mkdir()
-    shutil.copy(submission, root / "submission")
-    return root
+        names = set(z.namelist())
+        modes = {i.filename: i.external_attr >> 16 for i in z.infolist()}
+        setup, run = z.read("setup.sh").decode(), z.read("run_autograder").decode()
+        pyproject = tomllib.loads(z.read("pyproject.toml").decode())
+    # Gradescope unpacks the zip's contents into /autograder/source: everything sits at the root
+    assert {"setup.sh", "run_autograder", "pyproject.toml", "course.toml", "README.md"} <= names
+    assert "grader/mgc/graders/test_engine.py" in names and "grader/mgc/manifest.py" in names
+    assert not any(n.startswith("source/") for n in names)
+    # no answers: not the reference engine, the solutions, the release or the samples
+    assert not any(n.split("/")[0] in ("reference", "solutions", "exercises", "samples") for n in names)
+    assert not any("__pycache__" in n for n in names)
+    assert pyproject["tool"]["setuptools"]["package-dir"] == {"mgc": "grader/mgc"}
+    assert all(p.split(".")[0] == "mgc" for p in pyproject["tool"]["setuptools"]["packages"])
+    for script, text in (("setup.sh", setup), ("run_autograder", run)):
+        assert modes[script] & 0o111, f"{script} must be executable"
+        assert text.startswith("#!/usr/bin/env bash\n")
+        subprocess.run(["bash", "-n", "-c", text], check=True)
+    # the CPU build of PyTorch, from PyTorch's CPU index, in the one line setup.sh installs it with
+    torch_lines = [line for line in setup.splitlines() if "torch" in line and "pip install" in line]
+    assert torch_lines == [f'"$venv/bin/python" -m pip install -q {" ".join(TORCH_PIP_ARGS)}']
+    assert TORCH_PIP_ARGS[0] == "--extra-index-url" and TORCH_PIP_ARGS[1].endswith("/whl/cpu")
+    assert '-e "$source_dir[grading]"' in setup and 'chmod 700 "$source_dir" "$venv"' in setup
+    assert "--assignment engine " in run and "after_due_date" in run
 
 
-def test_the_gradescope_autograder_writes_results_json(tmp_path):
-    root = _fake_autograder(tmp_path, SAMPLES / "ben" / "engine" / "engine.ipynb")
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "MGC": MGC}
-    subprocess.run(
-        ["bash", str(root / "run_autograder")], env=env, check=True, capture_output=True, timeout=300
+def test_one_gradescope_zip_per_assignment(tmp_path, capsys):
+    for assignment in load().assignments:
+        with zipfile.ZipFile(_export(assignment.id, tmp_path / f"{assignment.id}.zip")) as z:
+            run = z.read("run_autograder").decode()
+        assert f"--assignment {assignment.id} " in run and assignment.notebook_name in run
+    assert main(["export", "gradescope", "--out", str(tmp_path / "x.zip")]) == 2
+    assert main(["export", "gradescope", "nosuch", "--out", str(tmp_path / "x.zip")]) == 2
+    assert "engine" in capsys.readouterr().err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def _interpreter_for_the_autograder() -> str:
+    """The system's interpreter of this version, as on Gradescope (where uid 65534 can run it);
+    else the one this virtual environment was made from."""
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for folder in ("/usr/bin", "/usr/local/bin"):
+        if os.access(Path(folder) / name, os.X_OK):
+            return str(Path(folder) / name)
+    return os.path.realpath(sys._base_executable)
+
+
+@pytest.fixture(scope="module")
+def autograder():
+    """A fake /autograder, as Gradescope leaves it after setup.sh: the zip unpacked into source/,
+    run_autograder copied up, the grader installed (editable, from source/) in mgc-venv. Only the
+    network installs are left out: mgc-venv reaches this environment's packages through a .pth file.
+    It lives in a folder of its own under /tmp (mode 755, as /autograder is), so that the
+    unprivileged-user test shows what uid 65534 can and cannot reach."""
+    root = Path(tempfile.mkdtemp(prefix="mgc-autograder-", dir="/tmp"))
+    root.chmod(0o755)
+    try:
+        with zipfile.ZipFile(_export("engine", root / "engine.zip")) as z:
+            z.extractall(root / "source")
+            for info in z.infolist():  # as unzip does: the modes stored in the zip
+                if info.external_attr >> 16:
+                    (root / "source" / info.filename).chmod((info.external_attr >> 16) & 0o777)
+        (root / "engine.zip").unlink()
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        venv = root / "mgc-venv"
+        subprocess.run(
+            [_interpreter_for_the_autograder(), "-m", "venv", "--without-pip", str(venv)], check=True
+        )
+        [site_packages] = venv.glob("lib/python*/site-packages")
+        here = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+        (site_packages / "mgc-test-packages.pth").write_text("\n".join(here) + "\n")
+        install = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q"]
+        install += ["--no-deps", "--no-build-isolation", "--no-index", "-e", f"{root / 'source'}[grading]"]
+        subprocess.run(install, check=True, capture_output=True, timeout=300)
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` but Python's byte-code caches, with its contents."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts
+    }
+
+
+@dataclass(frozen=True)
+class Link:
+    """In an upload: a symbolic link to `target`."""
+
+    target: Path
+
+
+def _run_autograder(root: Path, upload: dict[str, Path | Link | str], sandbox: str = "") -> dict:
+    """Hand in `upload` ({path in the submission: a file to copy, a Link, or text}), run
+    run_autograder as Gradescope does, and return results.json."""
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+        (root / folder).mkdir(mode=0o755)
+    for name, content in upload.items():
+        target = root / "submission" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Link):
+            target.symlink_to(content.target)
+        elif isinstance(content, Path):
+            shutil.copy(content, target)
+        else:
+            target.write_text(content)
+    env = {k: v for k, v in os.environ.items() if k not in ("MGC_SANDBOX", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["AUTOGRADER_ROOT"] = str(root)
+    if sandbox:
+        env["MGC_SANDBOX"] = sandbox
+    done = subprocess.run(
+        [str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=600
     )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (root / "results").iterdir()) == ["results.json"]
     results = json.loads((root / "results" / "results.json").read_text())
-    engine = load().assignment("engine")
-    assert [t["name"] for t in results["tests"]] == [e.id for e in engine.exercises]
-    assert results["score"] == engine.max_score - 2
+    assert 0 <= results["score"] <= ENGINE.max_score
+    assert all(0 <= t["score"] <= t["max_score"] for t in results["tests"])
+    return results
+
+
+ENGINE = load().assignment("engine")
+
+
+def test_the_gradescope_autograder_gives_the_honest_sample_full_marks(autograder):
+    results = _run_autograder(
+        autograder,
+        {
+            "engine.ipynb": SAMPLES / "ada" / "engine" / "engine.ipynb",
+            "nn.ipynb": SAMPLES / "ada" / "nn" / "nn.ipynb",  # another assignment's: not graded
+        },
+    )
+    assert results["score"] == ENGINE.max_score == 16
+    assert [t["name"] for t in results["tests"]] == [e.id for e in ENGINE.exercises]
+    assert all(t["status"] == "passed" and t["visibility"] == "after_due_date" for t in results["tests"])
+    assert results["output"].startswith("Graded engine.ipynb: 16 of 16 points.")
+    assert "nn.ipynb (the nn assignment's notebook)" in results["output"]
+    assert results["stdout_visibility"] == "hidden"
+    mode = os.stat(autograder / "source").st_mode, os.stat(autograder / "mgc-venv").st_mode
+    assert all(m & 0o777 == 0o700 for m in mode)  # the grader and its environment: root's alone
+
+
+def test_the_gradescope_autograder_finds_the_notebook_in_a_folder_and_explains_a_mistake(autograder):
+    results = _run_autograder(
+        autograder, {"work/engine/engine.ipynb": SAMPLES / "ben" / "engine" / "engine.ipynb"}
+    )
+    assert results["score"] == ENGINE.max_score - 2
     add = results["tests"][0]
-    assert add["score"] == 0 and add["max_score"] == 2 and "+=" in add["output"]
-    assert all(t["visibility"] == "after_due_date" for t in results["tests"])
-    assert all(t["score"] <= t["max_score"] for t in results["tests"])
+    assert add["name"] == "engine.add" and add["score"] == 0 and "+=" in add["output"]
+    assert results["output"].startswith("Graded work/engine/engine.ipynb: 14 of 16 points.")
 
 
-def test_the_gradescope_autograder_reports_a_broken_upload(tmp_path):
-    junk = tmp_path / "engine.ipynb"
-    junk.write_text("not a notebook")
-    root = _fake_autograder(tmp_path, junk)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "MGC": MGC}
-    subprocess.run(
-        ["bash", str(root / "run_autograder")], env=env, check=True, capture_output=True, timeout=300
+def test_three_notebooks_uploaded_are_not_summed(autograder):
+    ada = SAMPLES / "ada" / "engine" / "engine.ipynb"
+    results = _run_autograder(autograder, {"engine.ipynb": ada, "a/engine.ipynb": ada, "b/engine.ipynb": ada})
+    assert results["score"] == 0 and results["tests"] == []
+    assert "3 files named engine.ipynb" in results["output"] and "Upload exactly one" in results["output"]
+
+
+def test_no_notebook_uploaded_scores_0_with_a_message(autograder):
+    results = _run_autograder(autograder, {"notes.txt": "I forgot"})
+    assert results["score"] == 0 and results["tests"] == []
+    assert (
+        results["output"]
+        == "No engine.ipynb in your submission, so nothing was graded. Upload your engine.ipynb."
     )
-    results = json.loads((root / "results" / "results.json").read_text())
-    assert results["score"] == 0 and "not a notebook" in results["tests"][0]["output"]
+
+
+def test_another_assignments_notebook_is_not_graded(autograder):
+    results = _run_autograder(autograder, {"nn.ipynb": SAMPLES / "ada" / "nn" / "nn.ipynb"})
+    assert results["score"] == 0 and results["tests"] == []
+    assert "No engine.ipynb" in results["output"]
+    assert "Found instead, and not graded: nn.ipynb (the nn assignment's notebook)." in results["output"]
+
+
+def test_a_broken_or_linked_upload_is_refused_by_name(autograder):
+    results = _run_autograder(autograder, {"engine.ipynb": "not a notebook"})
+    assert results["score"] == 0 and "not a notebook" in results["output"]
+    results = _run_autograder(autograder, {"engine.ipynb": Link(SAMPLES / "ada" / "engine" / "engine.ipynb")})
+    assert results["score"] == 0 and "symbolic link" in results["output"]
+
+
+# A stub notebook (every exercise unanswered: 0 points honestly) with one more cell that tries to
+# forge results.json, read and patch the grader on disk and in memory, and lift the sandbox's mounts.
+# What it manages, it records in DROP (a folder anyone may write): the test reads it afterwards.
+ATTACK = """
+import gc, json, os, subprocess, sys, types
+_root, _drop = ROOT, DROP
+
+
+def _note(name):
+    try:
+        with open(os.path.join(_drop, name), "w") as f:
+            f.write(name)
+    except OSError:
+        pass
+
+
+_note("ran")
+for _target in (_root + "/results/results.json", "/autograder/results/results.json"):
+    try:
+        os.makedirs(os.path.dirname(_target), exist_ok=True)
+        with open(_target, "w") as f:
+            json.dump({"score": 999, "output": "FORGED", "tests": []}, f)
+        if _target.startswith(_root):
+            _note("wrote-results")
+    except OSError:
+        pass
+for _path in ("/source/grader/mgc/exports.py", "/source/course.toml", "/mgc-venv/pyvenv.cfg"):
+    try:
+        with open(_root + _path) as f:
+            f.read(1)
+        _note("read" + _path.replace("/", "-"))
+    except OSError:
+        pass
+    try:
+        with open(_root + _path, "a") as f:
+            f.write("FORGED = True\\n")
+        _note("patched" + _path.replace("/", "-"))
+    except OSError:
+        pass
+for _command in (["umount", "-l", "/tmp"], ["umount", "-l", "/usr"], ["mount", "-o", "remount,rw", "/usr"]):
+    try:
+        if subprocess.run(_command, capture_output=True, timeout=2).returncode == 0:
+            _note("mounts-changed")
+    except Exception:
+        pass
+if any(name.split(".")[0] == "mgc" for name in sys.modules):
+    _note("grader-modules-in-reach")
+for _obj in gc.get_objects():
+    if isinstance(_obj, types.FunctionType) and "gradescope" in _obj.__name__:
+        _note("writer-in-reach")
+try:
+    import mgc.exports
+    mgc.exports.gradescope_results = lambda *args, **kwargs: {"score": 999, "tests": []}
+    _note("writer-patched")
+except Exception:
+    pass
+"""
+
+
+def _hostile_stub(tmp_path: Path, root: Path, drop: Path) -> Path:
+    notebook = json.loads((ROOT / "exercises" / "engine" / "engine.ipynb").read_text())
+    attack = ATTACK.replace("ROOT, DROP", f"{str(root)!r}, {str(drop)!r}")
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": attack}
+    notebook["cells"].insert(2, cell)
+    path = tmp_path / "engine.ipynb"
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+def _nobody_can_run(python: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run([python, "-I", "-S", "-c", "pass"], user=65534, group=65534, extra_groups=[])
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize("sandbox", ["", "unprivileged user"])
+def test_a_hostile_stub_cannot_forge_its_gradescope_results(autograder, tmp_path, sandbox):
+    """As on Gradescope: bubblewrap where it works (the default here), and as uid 65534 where the
+    container refuses user namespaces."""
+    if sandbox == "unprivileged user" and not _nobody_can_run(_interpreter_for_the_autograder()):
+        pytest.skip("the unprivileged-user confinement needs root and an interpreter uid 65534 can run")
+    drop = autograder / "drop"
+    shutil.rmtree(drop, ignore_errors=True)
+    drop.mkdir()
+    drop.chmod(0o1777)
+    before = {folder: _files(autograder / folder) for folder in ("source", "mgc-venv")}
+    try:
+        results = _run_autograder(
+            autograder, {"engine.ipynb": _hostile_stub(tmp_path, autograder, drop)}, sandbox
+        )
+        done = sorted(p.name for p in drop.iterdir())
+    finally:
+        shutil.rmtree(drop, ignore_errors=True)
+    assert results["score"] == 0  # the stub's honest score: every exercise unanswered
+    assert [t["name"] for t in results["tests"]] == [e.id for e in ENGINE.exercises]
+    assert results["output"].startswith("Graded engine.ipynb: 0 of 16 points.")
+    assert "FORGED" not in json.dumps(results) and results["stdout_visibility"] == "hidden"
+    assert {folder: _files(autograder / folder) for folder in before} == before
+    if sandbox == "unprivileged user":
+        assert done == ["ran"]  # the attack ran, as uid 65534, and every attempt failed
+    else:
+        assert done == []  # under bubblewrap the fake /autograder is not even there to see
 
 
 def test_the_classroom_workflow_grades_once_and_scores_each_exercise(tmp_path):
