@@ -134,6 +134,7 @@ def run_tasks(
                     reason = f"the grading worker took more than {seconds(tasks[index]):g} s"
                 if reason is None:
                     continue
+                worker.process.join(timeout=1.0)  # a closed pipe can come before the exit status
                 code = worker.process.exitcode
                 worker.kill()
                 if code is not None and code < 0:

@@ -40,7 +40,7 @@ def test_a_dead_worker_is_replaced_its_task_retried_once_and_the_rest_finish(tmp
             assert results[i].startswith(f"{name} done by"), results[i]
     assert "SIGKILL" in results[names.index("dies-always")].reason
     assert "more than 3 s" in results[names.index("hangs")].reason
-    assert elapsed < 30, elapsed
+    assert elapsed < 90, elapsed  # mostly start-up: seven tasks, two of them tried twice
 
 
 def test_workers_are_reused_across_tasks(tmp_path):
