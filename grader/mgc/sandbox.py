@@ -50,6 +50,7 @@ CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
 REPOSITORY = HERE.parents[1]
 
 DEFAULT_SECONDS = 8.0  # wall clock per exercise, and for loading a notebook: a hang costs under 10 s
+TOTAL_SECONDS = 90.0  # wall clock for all of one notebook's children together
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
 TMP_BYTES = 16 << 20  # the child's only writable place
@@ -63,11 +64,12 @@ class SandboxError(Exception):
 
 @dataclass
 class Limits:
-    """Wall-clock seconds for loading the notebook and for each probe request."""
+    """Wall-clock seconds for loading the notebook and for each probe request, and for all of them."""
 
     load_seconds: float = DEFAULT_SECONDS
     request_seconds: float = DEFAULT_SECONDS
     memory_bytes: int = MEMORY_LIMIT
+    total_seconds: float = TOTAL_SECONDS
 
 
 # ---- where the child runs ----------------------------------------------------------------
@@ -117,8 +119,7 @@ def bwrap_command() -> list[str]:
         "--gid",
         str(NOBODY),
         "--disable-userns",
-        "--die-with-parent",
-        "--new-session",
+        "--die-with-parent",  # no --new-session: _limit_child's setsid already left any terminal
         "--cap-drop",
         "ALL",
         "--clearenv",
@@ -307,19 +308,27 @@ class Sandbox:
     limits: Limits = field(default_factory=Limits)
     skipped_cells: set[int] = field(default_factory=set)
     cell_errors: dict[int, str] = field(default_factory=dict)
+    spent: float = 0.0  # seconds its children have taken so far
 
     def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
         """Run probe `name` on `cases` in a fresh child that has loaded the student's code."""
         source = payload(name, options)
-        child = self._loaded_child()
+        budget = self.limits.total_seconds
+        if self.spent >= budget:
+            raise SandboxError(f"not run: this notebook's code used up its {budget:g} s of grading time")
+        started = time.monotonic()
         try:
-            seconds = self.limits.request_seconds
-            deadline = time.monotonic() + seconds
-            request = {"payload": source, "probe": name, "cases": cases, "options": options}
-            child.send(request, deadline, seconds)
-            results = child.receive(deadline, seconds).get("results")
+            child = self._loaded_child()
+            try:
+                seconds = self.limits.request_seconds
+                deadline = time.monotonic() + seconds
+                request = {"payload": source, "probe": name, "cases": cases, "options": options}
+                child.send(request, deadline, seconds)
+                results = child.receive(deadline, seconds).get("results")
+            finally:
+                child.kill()
         finally:
-            child.kill()
+            self.spent += time.monotonic() - started
         if not isinstance(results, list) or len(results) != len(cases):
             raise SandboxError("the grading process sent a malformed report")
         if not all(isinstance(r, dict) for r in results):

@@ -23,14 +23,18 @@ def edited(cells: list[str], old: str, new: str) -> list[str]:
 
 def grade_cells(assignment: str, cells: list[str], seed: int = 0, seconds: float = 10.0) -> dict[str, str]:
     """Run every check of `assignment` on `cells`: {exercise id: "" if passed, else the feedback}."""
+    return grade_sandbox(assignment, Sandbox(cells, Limits(seconds, seconds)), seed)
+
+
+def grade_sandbox(assignment: str, sandbox: Sandbox, seed: int = 0) -> dict[str, str]:
+    """Run every check of `assignment` on the code in `sandbox`, as grade_cells does."""
     outcome = {}
-    with Sandbox(cells, Limits(seconds, seconds)) as sandbox:
-        for exercise in load().assignment(assignment).exercises:
-            try:
-                run_check(exercise.id, sandbox, random.Random(seed))
-                outcome[exercise.id] = ""
-            except (CheckFailure, SandboxError) as failure:
-                outcome[exercise.id] = str(failure) or type(failure).__name__
+    for exercise in load().assignment(assignment).exercises:
+        try:
+            run_check(exercise.id, sandbox, random.Random(seed))
+            outcome[exercise.id] = ""
+        except (CheckFailure, SandboxError) as failure:
+            outcome[exercise.id] = str(failure) or type(failure).__name__
     return outcome
 
 

@@ -6,7 +6,7 @@ import time
 
 from mgc.sandbox import Limits, Sandbox
 
-from tests.grader.helpers import edited, failed, grade_cells, solution_cells
+from tests.grader.helpers import edited, failed, grade_cells, grade_sandbox, solution_cells
 
 EXP_BODY = "        out = Value(math.exp(self.data), (self,), 'exp')\n"
 
@@ -77,3 +77,14 @@ def test_magics_and_shell_escapes_do_not_run(tmp_path):
     box.probe("zero_grad", [])
     assert box.cell_errors == {}
     assert not marker.exists()
+
+
+def test_a_slow_notebook_stops_being_run_once_its_total_time_is_spent():
+    cells = [*solution_cells("engine"), "import time\ntime.sleep(1.0)\n"]
+    box = Sandbox(cells, Limits(load_seconds=3.0, request_seconds=3.0, total_seconds=2.5))
+    start = time.monotonic()
+    outcome = grade_sandbox("engine", box)
+    assert time.monotonic() - start < 2.5 + 3.0 + 3.0
+    used_up = {k for k, v in outcome.items() if "used up its 2.5 s" in v}
+    assert used_up and set(outcome) - used_up, outcome  # some exercises ran, the rest did not
+
