@@ -103,6 +103,9 @@ set -euo pipefail
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${MGC_VENV:-/autograder/mgc-venv}"
 export DEBIAN_FRONTEND=noninteractive
+# the system's interpreters only: one under a private home (pyenv, conda) could not be started by
+# uid 65534, and the fallback confinement runs student code as that user
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 apt-get update -qq
 # bubblewrap confines student code where the container allows user namespaces; where it does not,
 # student code runs as uid 65534 instead (mgc picks the strongest that works)
