@@ -19,8 +19,24 @@ c.ClearSolutions.code_stub = {
     "python": '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
 }
 
-# Feedback: nbgrader's default shows students the hidden tests' source. Clear those regions,
-# and cut tracebacks down to their message (a traceback quotes the hidden line that failed).
+# Autograde: nbgrader's default list with its first step, Execute (a Jupyter kernel that runs the
+# student's code as you, beside gradebook.db), replaced by mgc's SandboxGrade. It starts no kernel:
+# mgc grades the notebook in its sandbox and writes each test cell's verdict as the cell's output,
+# which SaveAutoGrades then records, so nbgrader's totals are mgc grade's. One seed is drawn per
+# run; `--SandboxGrade.seed=N` fixes it (`mgc grade --seed N` then draws the same cases).
+c.Autograde.autograde_preprocessors = [
+    "mgc.nbgrader_autograde.SandboxGrade",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback: the test cells' outputs are mgc's verdicts. Cut each error down to its message (a kernel's
+# traceback would quote code around the failure), and clear any hidden-test region a notebook may
+# gain (this course's have none; nbgrader's default feedback would show their source).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",

@@ -8,6 +8,7 @@ nbgrader is re-implemented here.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -55,8 +56,25 @@ def release(course: Path, assignment: str) -> None:
     nbgrader(course, "generate_assignment", assignment, "--force")
 
 
-def autograde(course: Path, assignment: str) -> None:
-    nbgrader(course, "autograde", assignment, "--create", "--force")
+# nbgrader 0.9.6's own autograde steps, Execute (a kernel per notebook) first: what this course's
+# nbgrader_config.py replaces, for comparing with stock nbgrader (bench/grading.py)
+STOCK_AUTOGRADE = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+STOCK = "--Autograde.autograde_preprocessors=" + json.dumps(STOCK_AUTOGRADE)
+
+
+def autograde(course: Path, assignment: str, *options: str) -> str:
+    """`nbgrader autograde ASSIGNMENT` ("*" for all) with the course's config, which grades through
+    mgc's SandboxGrade; `options` are extra settings, such as `--SandboxGrade.seed=8`, or STOCK.
+    Returns nbgrader's log."""
+    return nbgrader(course, "autograde", assignment, "--create", "--force", *options)
 
 
 def feedback(course: Path, assignment: str) -> None:
