@@ -1,14 +1,16 @@
-"""Grading inside the notebook's own kernel: what the nbgrader hidden-test cells call.
+"""Feedback inside the student's own kernel: what the notebooks' test cells call.
 
-Under `nbgrader autograde` the kernel is nbgrader's sandbox, so the probes run
-right there, on the notebook's globals, and the same checks as `mgc grade`
-decide: both give the same scores on the same submission.
+A test cell runs its exercise's visible check (the lecture's cases) on the
+notebook's globals, in the student's Jupyter, with the same checks and
+feedback as `mgc check`. It grades nothing: code running in that kernel can
+patch anything it calls. Grades come from `mgc grade`, and under `nbgrader
+autograde` from mgc.nbgrader_autograde, which runs no cell and judges the
+student's code only in the sandbox.
 """
 
 from __future__ import annotations
 
 import json
-import random
 
 from mgc.checks import run_check
 from mgc.probes import PROBES
@@ -31,11 +33,3 @@ def check(exercise_id: str, namespace: dict) -> None:
     run_check(exercise_id, InlineRunner(namespace), None)
     print(f"{exercise_id}: the lecture's cases pass")
 
-
-def grade(exercise_id: str, namespace: dict, seed: int | None = None) -> None:
-    """Run exercise `exercise_id`'s full check (visible and hidden cases) on `namespace`.
-
-    Raises mgc.checks.CheckFailure, an AssertionError, with the feedback when it fails.
-    """
-    rng = random.Random(seed if seed is not None else random.SystemRandom().randrange(2**32))
-    run_check(exercise_id, InlineRunner(namespace), rng)

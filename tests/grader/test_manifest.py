@@ -59,7 +59,7 @@ def test_the_notebooks_carry_the_manifest_points_and_cells():
             cell, test = meta[e.test_cell]
             assert test["grade"] and test["points"] == e.points and not test["solution"]
             assert f'check("{e.id}", globals())' in cell.source  # the visible cases, isolated
-            assert f'grade("{e.id}", globals())' in cell.source  # the hidden test calls the same check
+            assert "HIDDEN TESTS" not in cell.source and "grade(" not in cell.source  # graded by mgc only
             solution, sol_meta = meta[e.cell]
             assert sol_meta["solution"]
             for symbol in e.symbols:

@@ -1,5 +1,6 @@
 """exercises/ and samples/ are derived, never edited: regenerating them changes nothing.
-The solution notebooks run in a real Jupyter kernel, hidden tests included."""
+The solution notebooks run in a real Jupyter kernel, test cells included (they give students
+feedback; grades come from mgc's sandbox, under nbgrader too)."""
 
 from __future__ import annotations
 
@@ -83,18 +84,19 @@ def test_the_samples_are_built_from_the_current_release(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", [a.id for a in load().assignments])
-def test_a_solution_notebook_runs_in_a_real_kernel_with_its_hidden_tests(assignment):
+def test_a_solution_notebook_runs_in_a_real_kernel_with_its_test_cells(assignment):
     require(has_module("nbclient") and has_module("ipykernel"), "nbclient and ipykernel are not installed")
     from nbclient import NotebookClient
 
     notebook = nbformat.read(ROOT / load().assignment(assignment).notebook, as_version=4)
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()  # raises if any cell fails
-    hidden = [c for c in notebook.cells if "mgc.inline" in c.source]
-    assert len(hidden) == len(load().assignment(assignment).exercises)
+    tests = [c for c in notebook.cells if "mgc.inline" in c.source]
+    assert len(tests) == len(load().assignment(assignment).exercises)
+    assert all(any("cases pass" in o.get("text", "") for o in c.outputs) for c in tests)  # feedback shown
 
 
 @pytest.mark.slow
-def test_in_the_kernel_a_mistake_fails_its_hidden_test_with_the_same_feedback():
+def test_in_the_kernel_a_mistake_fails_its_test_cell_with_the_same_feedback():
     require(has_module("nbclient") and has_module("ipykernel"), "nbclient and ipykernel are not installed")
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -102,9 +104,8 @@ def test_in_the_kernel_a_mistake_fails_its_hidden_test_with_the_same_feedback():
     notebook = nbformat.read(ROOT / "solutions" / "engine" / "engine.ipynb", as_version=4)
     value = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
     value.source = value.source.replace("(1 - t**2) * out.grad", "(1 - t) * out.grad")
-    tanh_test = next(c for c in notebook.cells if 'grade("engine.tanh"' in c.source)
-    # keep the hidden part only, as if the visible check had passed, and nothing after it
-    tanh_test.source = 'from mgc.inline import grade\ngrade("engine.tanh", globals())'
+    tanh_test = next(c for c in notebook.cells if 'check("engine.tanh"' in c.source)
+    # run the tanh test cell alone, and nothing after it
     notebook.cells = notebook.cells[: notebook.cells.index(tanh_test) + 1]
     for cell in notebook.cells:
         try_it = "try-it" in cell.metadata.get("tags", [])
