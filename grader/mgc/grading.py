@@ -106,7 +106,7 @@ def which_assignment(path: Path, course: Course) -> Assignment | None:
     for a in course.assignments:
         if path.name == a.notebook_name:
             return a
-    with contextlib.suppress(NotebookError):
+    with contextlib.suppress(Exception):  # an unreadable notebook is reported when it is graded
         for cell in read_notebook(path).cells:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
             for a in course.assignments:
@@ -240,12 +240,16 @@ def first_of_each(tasks: list[Task]) -> dict[int, Task]:
 
 
 def grade_task(task: Task, options: Options) -> SubmissionResult:
-    """Grade one task; a notebook of no known assignment is reported, not graded."""
+    """Grade one task; a notebook of no known assignment is reported, not graded, and a grader
+    that breaks on one notebook reports it as not graded instead of ending the run."""
     if task.assignment is None:
         names = ", ".join(a.notebook_name for a in load().assignments)
         message = f"{task.notebook.name} is not one of this course's notebooks ({names})"
         return scored_zero(task.notebook, task.student, None, "failed", message)
-    return grade_notebook(task.notebook, task.assignment, options, task.student)
+    try:
+        return grade_notebook(task.notebook, task.assignment, options, task.student)
+    except Exception as error:  # the grader's own failure on this notebook: the others go on
+        return not_graded(task, f"the grader failed on it ({type(error).__name__}: {str(error)[:200]})")
 
 
 def warm_up() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 SIZE_LIMIT = 20 << 20  # bytes: the course's notebooks are under 100 KiB; a larger one is refused
+DEPTH_LIMIT = 64  # levels of JSON nesting: a notebook needs about six
 
 
 class NotebookError(Exception):
@@ -34,6 +35,8 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise NotebookError(f"{path.name} is not a notebook: its JSON is nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
         raise NotebookError(f"{path.name} is not a notebook: it has no nbformat version")
+    if _depth(data) > DEPTH_LIMIT:
+        raise NotebookError(f"{path.name} is not a notebook: its JSON is nested too deeply")
     try:
         nbformat.validate(data)
     except RecursionError:
@@ -44,6 +47,21 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise NotebookError(f"{path.name} is not a valid notebook: {error}") from None
     notebook = nbformat.reads(text, as_version=4)
     return notebook
+
+
+def _depth(data: object) -> int:
+    """How deeply `data` nests lists and dicts, found without recursion."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        item, depth = todo.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > DEPTH_LIMIT:
+                    return depth + 1
+                deepest = max(deepest, depth + 1)
+                todo.append((child, depth + 1))
+    return max(deepest, 1)
 
 
 def _read_regular_file(path: Path) -> bytes:

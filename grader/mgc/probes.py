@@ -15,7 +15,6 @@ A broken `__mul__` then cannot cost the `__add__` points.
 from __future__ import annotations
 
 import math
-import traceback
 
 EPS = 1e-6  # torch.autograd.gradcheck's step for central differences
 
@@ -42,6 +41,8 @@ def describe(error: BaseException) -> str:
         return "NotImplementedError"
     if isinstance(error, ProbeError):
         return str(error)
+    import traceback  # here, not at the top: a child imports it only when it has an error to describe
+
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell")]
     where = "".join(f"\n  {f.filename}, line {f.lineno}: {f.line}" for f in frames[-3:])
     return f"{type(error).__name__}: {error}{where}"

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mgc.grading import SubmissionResult
@@ -22,10 +23,18 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
+def plain(text: str) -> str:
+    """Text from a submission (names, feedback), made safe for the terminal: no control characters
+    (a student's error message could otherwise clear the screen or retitle the window) and no
+    rich markup."""
+    visible = "".join(c if c in "\n\t" or (c.isprintable()) else f"\\x{ord(c):02x}" for c in text)
+    return escape(visible)
+
+
 def print_submission(result: SubmissionResult, console: Console, details: bool = True) -> None:
     """One table: every exercise with its score, then the feedback of those that failed."""
     score = f"{_points(result.score)} of {_points(result.max_score)}"
-    title = f"{result.student} / {result.assignment or '?'}: {score}"
+    title = plain(f"{result.student} / {result.assignment or '?'}: {score}")
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("exercise")
     table.add_column("score", justify="right")
@@ -33,15 +42,15 @@ def print_submission(result: SubmissionResult, console: Console, details: bool =
     table.add_column("feedback", overflow="fold")
     for e in result.exercises:
         first = e.feedback.splitlines()[0] if e.feedback else ""
-        table.add_row(e.id, f"{_points(e.score)}/{_points(e.max_score)}", STATUS[e.status], first)
+        table.add_row(e.id, f"{_points(e.score)}/{_points(e.max_score)}", STATUS[e.status], plain(first))
     if result.error and not result.exercises:
-        table.add_row("-", "0/0", STATUS["failed"], result.error)
+        table.add_row("-", "0/0", STATUS["failed"], plain(result.error))
     console.print(table)
     if details:
         for e in result.exercises:
             if e.feedback and e.status != "passed" and "\n" in e.feedback:
                 console.print(f"[bold]{e.id}[/]", markup=True)
-                console.print(e.feedback, markup=False, highlight=False)
+                console.print(plain(e.feedback), markup=True, highlight=False)
                 console.print()
 
 
@@ -57,7 +66,7 @@ def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
             score, percent = "-", "NOT GRADED"
         elif r.duplicate_of:
             score, percent = "-", "second copy, not counted"
-        table.add_row(r.student, r.assignment or "?", score, _points(r.max_score), percent)
+        table.add_row(plain(r.student), r.assignment or "?", score, _points(r.max_score), percent)
     console.print(table)
 
 

@@ -43,6 +43,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mgc import syscalls
 from mgc.payload import helpers, payload
 
 HERE = Path(__file__).resolve().parent
@@ -107,8 +108,9 @@ def hidden_paths() -> list[str]:
     return [p for p in found if not any(p.startswith(q + os.sep) for q in found)]  # outermost only
 
 
-def bwrap_command() -> list[str]:
-    """bubblewrap's arguments: every namespace new, nothing writable but a small /tmp."""
+def bwrap_command(seccomp_fd: int | None = None) -> list[str]:
+    """bubblewrap's arguments: every namespace new, nothing writable but a small /tmp, and the
+    seccomp filter read from `seccomp_fd`, if given."""
     root = _interpreter_root()
     args = [
         "bwrap",
@@ -136,8 +138,11 @@ def bwrap_command() -> list[str]:
         args += ["--ro-bind", root, root]
     for path in hidden_paths():
         args += ["--tmpfs", path, "--remount-ro", path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm"]
+    args += ["--remount-ro", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     args += ["--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONHASHSEED", "0"]
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
     return args + ["--"]
 
 
@@ -170,21 +175,29 @@ def confinement() -> str:
         if wanted not in works:
             raise SandboxError(f"MGC_SANDBOX={wanted!r} is not one of {', '.join(MODES)}")
         if not works[wanted]():
-            raise SandboxError(f"MGC_SANDBOX={wanted!r}, but that confinement does not work here")
+            why = {
+                "bubblewrap": "bwrap is missing or user namespaces are off",
+                "unprivileged user": f"the grader is not root, or uid {NOBODY} cannot start {base_python()}",
+            }[wanted]
+            raise SandboxError(f"MGC_SANDBOX={wanted!r} does not work here: {why}")
         return wanted
+    syscalls.available()  # build the filter before any fork
     return next(mode for mode in MODES if works[mode]())
 
 
 def describe_confinement() -> str:
     """One line for the top of a grading run."""
     mode = confinement()
-    return {
+    line = {
         "bubblewrap": "student code runs under bubblewrap: its own user, PID, mount and network "
         "namespaces, uid 65534, no capabilities, only the standard library, read-only",
         "unprivileged user": "student code runs as uid 65534 (no user namespaces here for bubblewrap)",
         "none": "WARNING: student code is NOT confined (no bubblewrap, not root): rlimits and time "
         "limits only; grade untrusted submissions as root or where bubblewrap works",
     }[mode]
+    if syscalls.available():
+        return line + "; a seccomp filter refuses new processes"
+    return line + "; WARNING: no seccomp filter (pyseccomp or libseccomp is missing)"
 
 
 def _drop_to_nobody() -> None:
@@ -193,7 +206,9 @@ def _drop_to_nobody() -> None:
     os.setuid(NOBODY)
 
 
-def _limit_child(memory_bytes: int, cpu_seconds: int, drop: bool) -> None:  # between fork and exec
+def _limit_child(memory_bytes: int, cpu_seconds: int, drop: bool, filtered: bool) -> None:
+    """Between fork and exec: a session of its own, the rlimits, and for the children run without
+    bubblewrap, uid 65534 (`drop`) and the seccomp filter (`filtered`)."""
     os.setsid()
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -203,6 +218,8 @@ def _limit_child(memory_bytes: int, cpu_seconds: int, drop: bool) -> None:  # be
     resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))  # binds everyone but root
     if drop:
         _drop_to_nobody()
+    if filtered:
+        syscalls.load()
 
 
 # ---- one child ----------------------------------------------------------------------------
@@ -213,25 +230,34 @@ class _Child:
 
     def __init__(self, limits: Limits) -> None:
         mode = confinement()
+        filtered = syscalls.available()
         request_read, request_write = os.pipe()
         report_read, report_write = os.pipe()
+        inherited = [request_read, report_write]
         python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(request_read), str(report_write)]
-        command = [*bwrap_command(), *python] if mode == "bubblewrap" else python
+        command = python
+        if mode == "bubblewrap":
+            seccomp = syscalls.program_fd() if filtered else None
+            inherited += [] if seccomp is None else [seccomp]
+            command = [*bwrap_command(seccomp), *python]
         cpu = int(limits.load_seconds + limits.request_seconds) + 2
+        loads_filter = filtered and mode != "bubblewrap"
         try:
             self.process = subprocess.Popen(
                 command,
-                pass_fds=(request_read, report_write),
+                pass_fds=inherited,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 cwd="/",
                 env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "HOME": "/tmp"},
-                preexec_fn=lambda: _limit_child(limits.memory_bytes, cpu, mode == "unprivileged user"),
+                preexec_fn=lambda: _limit_child(
+                    limits.memory_bytes, cpu, mode == "unprivileged user", loads_filter
+                ),
             )
         finally:
-            os.close(request_read)
-            os.close(report_write)
+            for fd in inherited:
+                os.close(fd)
         self.requests, self.reports = request_write, report_read
         os.set_blocking(self.requests, False)
         self.buffer = b""
@@ -304,23 +330,20 @@ class _Child:
 class Sandbox:
     """One student notebook's code; each probe runs it in a fresh child."""
 
-    cells: list[str]
+    cells: list[str] = field(repr=False)
     limits: Limits = field(default_factory=Limits)
-    skipped_cells: set[int] = field(default_factory=set)
-    cell_errors: dict[int, str] = field(default_factory=dict)
+    skipped_cells: set[int] = field(default_factory=set, repr=False)
+    cell_errors: dict[int, str] = field(default_factory=dict, repr=False)  # at most one per cell
     spent: float = 0.0  # seconds its children have taken so far
 
     def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
         """Run probe `name` on `cases` in a fresh child that has loaded the student's code."""
         source = payload(name, options)
-        budget = self.limits.total_seconds
-        if self.spent >= budget:
-            raise SandboxError(f"not run: this notebook's code used up its {budget:g} s of grading time")
         started = time.monotonic()
         try:
             child = self._loaded_child()
             try:
-                seconds = self.limits.request_seconds
+                seconds = min(self.limits.request_seconds, self._left(started))
                 deadline = time.monotonic() + seconds
                 request = {"payload": source, "probe": name, "cases": cases, "options": options}
                 child.send(request, deadline, seconds)
@@ -335,28 +358,43 @@ class Sandbox:
             raise SandboxError("the grading process sent a malformed report")
         return results
 
+    def _left(self, since: float | None = None) -> float:
+        """Seconds left of this notebook's budget, counting the time since `since` as spent too;
+        SandboxError once it is all spent."""
+        left = self.limits.total_seconds - self.spent - (time.monotonic() - since if since else 0.0)
+        if left <= 0:
+            budget = self.limits.total_seconds
+            raise SandboxError(f"not run: this notebook's code used up its {budget:g} s of grading time")
+        return left
+
     def _loaded_child(self) -> _Child:
         """A child that has run every cell; a cell that hangs is skipped from then on."""
+        started = time.monotonic()
         while True:
-            child = _Child(self.limits)
+            seconds = min(self.limits.load_seconds, self._left(started))
+            deadline = time.monotonic() + seconds
             sent = [src if i not in self.skipped_cells else "" for i, src in enumerate(self.cells)]
             current = -1
-            seconds = self.limits.load_seconds
-            deadline = time.monotonic() + seconds
+            child = _Child(self.limits)
+            messages = 2 * len(sent) + 2  # a "cell" and at most one "cell_error" for each, then "loaded"
             try:
                 child.send({"helpers": helpers(), "cells": sent}, deadline, seconds)
-                while True:
+                while messages > 0:
+                    messages -= 1
                     message = child.receive(deadline, seconds)
-                    if isinstance(message.get("cell"), int):
-                        current = message["cell"]
-                    elif isinstance(message.get("cell_error"), int):
-                        self.cell_errors[message["cell_error"]] = str(message.get("error"))[:2000]
+                    cell, error = message.get("cell"), message.get("cell_error")
+                    if isinstance(cell, int) and cell > current:
+                        current = cell
+                    elif isinstance(error, int) and 0 <= error < len(sent) and error not in self.cell_errors:
+                        self.cell_errors[error] = str(message.get("error"))[:2000]
                     elif message.get("loaded") is True:
                         return child
+                raise SandboxError("the grading process sent more messages than the notebook has cells")
             except SandboxError as error:
                 child.kill()
                 if not 0 <= current < len(self.cells) or current in self.skipped_cells:
                     raise SandboxError(f"the notebook could not be loaded: {error}") from None
+                self._left(started)
                 self.skipped_cells.add(current)
                 self.cell_errors[current] = f"skipped: {error}"
             except BaseException:

@@ -12,6 +12,7 @@ import os
 import sys
 
 import attacks
+from mgc import syscalls
 from mgc.sandbox import Limits, Sandbox, confinement
 
 
@@ -22,7 +23,8 @@ def main() -> None:
     stolen = thief.probe("operation", [case], keep=["__mul__"])[0]
     snoop = Sandbox([attacks.snoop(targets)], Limits(5, 5))
     snoop.probe("zero_grad", [])
-    print(json.dumps({"confinement": confinement(), "stolen": stolen, "found": snoop.cell_errors[0]}))
+    report = {"confinement": confinement(), "filtered": syscalls.available(), "stolen": stolen}
+    print(json.dumps({**report, "found": snoop.cell_errors[0]}))
 
 
 if __name__ == "__main__":

@@ -96,6 +96,16 @@ attempt("grader-environ", lambda: open("/proc/" + paths["grader_pid"] + "/enviro
 attempt("environ-secret", lambda: [k for k, v in os.environ.items() if "s3cret" in v] or 1 / 0)
 attempt("network", lambda: socket.create_connection(("127.0.0.1", int(paths["port"])), timeout=1))
 attempt("write-tmp-big", lambda: open("/tmp/big", "wb").write(b"x" * (64 << 20)))
+attempt("write-dev-shm", lambda: write("/dev/shm/stash"))
+
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+
+attempt("fork", fork)
+attempt("subprocess", lambda: __import__("subprocess").run(["true"]))
 found["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 found["uid"] = os.getuid()
 raise RuntimeError("FOUND" + json.dumps(found))
