@@ -14,29 +14,16 @@ exercise's test cell:
 - passed: one line on stdout, so nbgrader's `SaveAutoGrades` gives the points;
 - failed: an `error` output whose message is mgc's feedback, so it gives 0.
 
-nbgrader therefore records exactly the scores `mgc grade` gives the notebook
-nbgrader graded (with the same seed). A graded code cell that mgc cannot match to an exercise gets an error
-output too: without a verdict, nbgrader would otherwise give it full points.
-
-To use every core, the run's other submitted notebooks are graded ahead, in
-worker processes, in nbgrader's order, while nbgrader is busy with the current
-one (`--SandboxGrade.jobs`). A verdict graded ahead is used only when the code
-it was given is identical to the code of the notebook nbgrader hands over:
-the graders see nothing of a notebook but `mgc.notebook.student_code`, so the
-verdict is the one grading this notebook would give. Otherwise (say the
-student edited a locked cell, which nbgrader's sanitizing restored) the
-notebook is graded again, here.
+nbgrader therefore records exactly the scores `mgc grade --seed N` gives the
+notebook nbgrader graded (its copy, with the locked cells restored). A graded
+code cell that mgc cannot match to an exercise gets an error output too: with
+no output at all, SaveAutoGrades would give it full points.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import random
-import re
 import tempfile
-import threading
 from pathlib import Path
 
 import nbformat
@@ -45,9 +32,8 @@ from traitlets import Bool, Float, Int
 
 from mgc.grading import Options, SubmissionResult, grade_notebook, warm_up
 from mgc.manifest import Assignment, Course, load
-from mgc.notebook import is_test_cell, read_notebook, student_code
+from mgc.notebook import is_test_cell
 from mgc.sandbox import DEFAULT_SECONDS
-from mgc.workers import run_tasks
 
 _RUN_SEED: int | None = None  # drawn once per process: one `nbgrader autograde` run, one seed
 
@@ -111,14 +97,6 @@ def verdict_outputs(assignment: Assignment, result: SubmissionResult) -> dict[st
 # ---- grading ----------------------------------------------------------------------------------
 
 
-def code_key(assignment: Assignment, nb: nbformat.NotebookNode, options: Options) -> str:
-    """Everything a verdict depends on: the assignment, the options, and the code the sandbox is
-    given (mgc.notebook.student_code; the graders read nothing else of a notebook)."""
-    code = student_code(nb)
-    blob = json.dumps([assignment.id, options.seed, options.time_limit, options.visible_only, code])
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 def grade_copy(
     nb: nbformat.NotebookNode, assignment: Assignment, options: Options, student: str
 ) -> SubmissionResult:
@@ -127,93 +105,6 @@ def grade_copy(
         path = Path(folder) / assignment.notebook_name
         nbformat.write(nb, path)
         return grade_notebook(path, assignment, options, student)
-
-
-def _grade_ahead(job: tuple[str, str, Options]) -> tuple[str, SubmissionResult] | None:
-    """In a worker: grade one submitted notebook as handed in; (its code key, the result)."""
-    path, student, options = job
-    try:
-        nb = read_notebook(path)
-        assignment = assignment_of(nb, load())
-        if assignment is None:
-            return None
-        return code_key(assignment, nb, options), grade_copy(nb, assignment, options, student)
-    except Exception:  # NotebookError and the like: graded again, and reported, when nbgrader reaches it
-        return None
-
-
-Ident = tuple[str, str, str]  # nbgrader's (student, assignment, notebook) ids
-
-
-class LookAhead:
-    """Grades the run's submitted notebooks in worker processes, in nbgrader's order, while
-    nbgrader works on earlier ones. Every worker dies with this process."""
-
-    def __init__(self, submissions: dict[Ident, str], options: Options, jobs: int) -> None:
-        self.options = options
-        self.idents = list(submissions)
-        self.error = ""
-        self._results: dict[Ident, object] = {}
-        self._finished = False
-        self._ready = threading.Condition()
-        tasks = [(path, ident[0], options) for ident, path in submissions.items()]
-        seconds = 120 + 4 * (options.time_limit + 1) * max(len(a.exercises) for a in load().assignments)
-        self._thread = threading.Thread(
-            target=self._run, args=(tasks, jobs, seconds), name="mgc-look-ahead", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, tasks: list, jobs: int, seconds: float) -> None:
-        try:
-            for index, result in run_tasks(tasks, _grade_ahead, jobs, warm_up, lambda task: seconds):
-                with self._ready:
-                    self._results[self.idents[index]] = result
-                    self._ready.notify_all()
-        except Exception as error:  # whatever was not graded ahead is graded when nbgrader reaches it
-            self.error = f"{type(error).__name__}: {error}"
-        finally:
-            with self._ready:
-                self._finished = True
-                self._ready.notify_all()
-
-    def take(self, ident: Ident) -> tuple[str, SubmissionResult] | None:
-        """The (code key, result) graded ahead for `ident`, waiting for it if need be; else None."""
-        if ident not in self.idents:
-            return None
-        with self._ready:
-            self._ready.wait_for(lambda: ident in self._results or self._finished)
-            found = self._results.pop(ident, None)
-        return found if isinstance(found, tuple) else None
-
-
-def submitted_notebooks(converter) -> dict[Ident, str]:
-    """The notebooks this `nbgrader autograde` run will grade, in its order, read from nbgrader's
-    Autograde converter: {(student, assignment, notebook): path of the submitted notebook}."""
-    coursedir = converter.coursedir
-    pattern = re.escape(os.sep).join(
-        [
-            coursedir.format_path(
-                coursedir.submitted_directory, "(?P<student>.*)", "(?P<assignment>.*)", escape=True
-            ),
-            "(?P<notebook>.*).ipynb",
-        ]
-    )
-    excluded = set(filter(None, (coursedir.student_id_exclude or "").split(",")))
-    found = {}
-    for folder in sorted(converter.assignments):
-        for path in sorted(converter.assignments[folder]):
-            match = re.match(pattern, path)
-            if match is None or match["student"] in excluded:
-                continue
-            ident = (match["student"], match["assignment"], match["notebook"])
-            done = coursedir.format_path(coursedir.autograded_directory, ident[0], ident[1])
-            if converter.force or not os.path.exists(os.path.join(done, ident[2] + ".ipynb")):
-                found[ident] = path
-    return found
-
-
-_LOOK_AHEAD: LookAhead | None = None
-_LOOK_AHEAD_TRIED = False
 
 
 # ---- the preprocessor -------------------------------------------------------------------------
@@ -231,46 +122,13 @@ class SandboxGrade(Preprocessor):
         "`nbgrader autograde` run uses one (`mgc grade --seed N` repeats a run's cases)",
     ).tag(config=True)
     time_limit = Float(DEFAULT_SECONDS, help="seconds each exercise may take in the sandbox").tag(config=True)
-    jobs = Int(
-        0,
-        help="worker processes that grade the run's submissions ahead of nbgrader "
-        "(0: one per core; 1: none, each notebook is graded when nbgrader reaches it)",
-    ).tag(config=True)
 
     def options(self) -> Options:
         return Options(seed=self.seed if self.seed is not None else run_seed(), time_limit=self.time_limit)
 
-    def look_ahead(self, options: Options) -> LookAhead | None:
-        """The process's LookAhead, started on the first notebook; None with jobs=1, when there is
-        nothing ahead, or when nbgrader's converter is not the Autograde this was written for."""
-        global _LOOK_AHEAD, _LOOK_AHEAD_TRIED
-        if not _LOOK_AHEAD_TRIED:
-            _LOOK_AHEAD_TRIED = True
-            jobs = self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
-            converter = getattr(self.parent, "parent", None)
-            try:
-                from nbgrader.converters import Autograde
-
-                submissions = submitted_notebooks(converter) if isinstance(converter, Autograde) else {}
-            except Exception as error:
-                self.log.warning("mgc: not grading ahead (%s: %s)", type(error).__name__, error)
-                submissions = {}
-            if jobs > 1 and len(submissions) > 1:
-                self.log.info("mgc: grading %d notebooks ahead in %d workers", len(submissions), jobs)
-                _LOOK_AHEAD = LookAhead(submissions, options, jobs)
-        return _LOOK_AHEAD if _LOOK_AHEAD is not None and _LOOK_AHEAD.options == options else None
-
     def grade(self, nb, assignment: Assignment, options: Options, resources) -> SubmissionResult:
-        info = resources.get("nbgrader", {})
-        student = info.get("student") or "student"
-        ahead = self.look_ahead(options)
-        found = ahead.take((student, info.get("assignment"), info.get("notebook"))) if ahead else None
-        if found is not None and found[0] == code_key(assignment, nb, options):
-            self.log.info("mgc: %s's %s graded ahead in the sandbox", student, assignment.id)
-            return found[1]
-        if ahead is not None and ahead.error:
-            self.log.warning("mgc: grading ahead stopped: %s", ahead.error)
-        warm_up()  # everything grading imports is loaded before the notebook is read
+        student = resources.get("nbgrader", {}).get("student") or "student"
+        warm_up()  # everything grading imports is loaded before the notebook is read (once per process)
         self.log.info("mgc: grading %s's %s in the sandbox (seed %d)", student, assignment.id, options.seed)
         return grade_copy(nb, assignment, options, student)
 
