@@ -5,6 +5,7 @@ changed, and nothing is left running."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ from mgc.sandbox import Limits, Sandbox, confinement
 
 from tests.conftest import require
 from tests.grader import attacks
-from tests.grader.helpers import solution_cells
+from tests.grader.helpers import grade_sandbox, solution_cells
 
 SAMPLE = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"  # full marks
 
@@ -265,3 +266,51 @@ def test_limits_apply_to_one_request_at_a_time():
     box.probe("zero_grad", [])
     box.probe("zero_grad", [])  # the hanging cell is skipped from the first time on
     assert time.monotonic() - start < 6
+
+
+# ---- found by a red team ------------------------------------------------------------------------
+
+
+def test_a_flood_of_fake_cell_errors_keeps_at_most_one_per_cell():
+    flood = (
+        "import os, sys\n"
+        "for key in range(100_000):\n"
+        "    os.write(int(sys.argv[2]), b'{\"cell_error\": %d, \"error\": \"%s\"}\\n' % (key, b'x' * 2000))\n"
+    )
+    box = Sandbox(["x = 1", flood], Limits(5, 5))
+    box.probe("zero_grad", [])  # the flooding cell is cut off, then skipped
+    assert box.skipped_cells == {1} and set(box.cell_errors) <= {0, 1}  # a lie about its own cells at most
+    assert sum(map(len, box.cell_errors.values())) <= 4000
+    assert "more messages than the notebook has cells" in box.cell_errors[1]
+
+
+def test_many_hanging_cells_cost_the_notebook_its_budget_and_no_more():
+    cells = [*solution_cells("engine"), *["import time\ntime.sleep(1000)\n"] * 20]
+    box = Sandbox(cells, Limits(load_seconds=1.0, request_seconds=1.0, total_seconds=5.0))
+    start = time.monotonic()
+    outcome = grade_sandbox("engine", box)
+    assert time.monotonic() - start < 5.0 + 2 * 1.0 + 3
+    assert all(outcome.values()), "a notebook out of time fails its remaining exercises"
+
+
+def test_markup_escape_codes_and_deep_metadata_neither_crash_the_run_nor_reach_the_terminal(tmp_path):
+    hand_in(tmp_path, "ada")
+    screen = "\x1b[2J\x1b]0;pwned\x07[/] [bold]16 of 16"
+    fake = f"def _fake(self, *a):\n    raise Exception({screen!r})\nValue.__add__ = _fake\n"
+    hand_in(tmp_path, "ansi", extra=fake)
+    odd = tmp_path / "m" / "[/]" / "engine"
+    odd.mkdir(parents=True)
+    (odd / "engine.ipynb").symlink_to(tmp_path / "ada" / "engine" / "engine.ipynb")
+    text = SAMPLE.read_text()
+    deep = text.replace('"metadata": {}', '"metadata": {"x": ' + '{"a":' * 700 + "1" + "}" * 700 + "}", 1)
+    (tmp_path / "deep" / "engine").mkdir(parents=True)
+    (tmp_path / "deep" / "engine" / "mine.ipynb").write_text(deep)
+    out = tmp_path.parent / "out.json"
+    mgc = [sys.executable, "-m", "mgc.cli", "grade", str(tmp_path), "--seed", "1", "--json", str(out)]
+    done = subprocess.run(mgc, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert b"\x1b" not in done.stdout and b"pwned\x07" not in done.stdout
+    students = {s["student"]: s for s in json.loads(out.read_text())["submissions"]}
+    assert students["ada"]["score"] == 16
+    assert "nested too deeply" in students["deep"]["error"]
+    assert "symbolic link" in students["m"]["error"]
