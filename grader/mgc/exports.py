@@ -35,7 +35,7 @@ def write_csv(results: list[SubmissionResult], path: Path, course: Course | None
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "assignment", "score", "max_score", *exercise_ids])
+        writer.writerow(["student", "assignment", "score", "max_score", *exercise_ids, "review"])
         for r in sorted(results, key=lambda r: (r.student, r.assignment or "")):
             scores = {e.id: e.score for e in r.exercises}
             writer.writerow(
@@ -45,6 +45,7 @@ def write_csv(results: list[SubmissionResult], path: Path, course: Course | None
                     r.score,
                     r.max_score,
                     *(scores.get(i, "") for i in exercise_ids),
+                    "; ".join(r.review),
                 ]
             )
 

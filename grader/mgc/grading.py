@@ -21,8 +21,9 @@ import pytest
 from tqdm import tqdm
 
 from mgc.manifest import Assignment, Course, load
-from mgc.notebook import NotebookError, read_notebook
+from mgc.notebook import NotebookError, read_notebook, student_code
 from mgc.sandbox import DEFAULT_SECONDS, SandboxError
+from mgc.tamper import reaches
 from mgc.workers import Lost, run_tasks
 
 GRADERS = Path(__file__).resolve().parent / "graders"
@@ -46,6 +47,7 @@ class SubmissionResult:
     error: str = ""
     graded: bool = True  # False: no grader could finish it; its score means nothing
     duplicate_of: str = ""  # the notebook that counts instead, for a student's second notebook
+    review: list[str] = field(default_factory=list)  # code that reaches for the grader (mgc.tamper)
     grader_pid: int = 0  # the process that graded it (not exported): shows workers are reused
 
     @property
@@ -71,6 +73,7 @@ class SubmissionResult:
             "error": self.error,
             "graded": self.graded,
             "duplicate_of": self.duplicate_of,
+            "review": self.review,
             "exercises": [asdict(e) for e in self.exercises],
         }
 
@@ -171,10 +174,11 @@ def scored_zero(
 def grade_notebook(path: Path, assignment: Assignment, options: Options, student: str) -> SubmissionResult:
     """Run the assignment's graders on one notebook."""
     try:
-        read_notebook(path)
+        notebook = read_notebook(path)
     except NotebookError as error:
         return scored_zero(path, student, assignment, "failed", str(error))
     result = SubmissionResult(str(path), student, assignment.id, grader_pid=os.getpid())
+    result.review = reaches(student_code(notebook))
     collector = _Collector()
     args = [
         str(GRADERS / f"test_{assignment.id}.py"),

@@ -46,6 +46,11 @@ def print_submission(result: SubmissionResult, console: Console, details: bool =
     if result.error and not result.exercises:
         table.add_row("-", "0/0", STATUS["failed"], plain(result.error))
     console.print(table)
+    if result.review:
+        places = len(result.review)
+        console.print(f"[bold yellow]REVIEW[/]: the code reaches for the grader in {places} places:")
+        for place in result.review[:10]:
+            console.print(f"  {plain(place)}", highlight=False)
     if details:
         for e in result.exercises:
             if e.feedback and e.status != "passed" and "\n" in e.feedback:
@@ -57,7 +62,7 @@ def print_submission(result: SubmissionResult, console: Console, details: bool =
 def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
     """One row per submission: who, which assignment, the score."""
     table = Table(title="Gradebook", title_justify="left")
-    for name in ("student", "assignment", "score", "max", "percent"):
+    for name in ("student", "assignment", "score", "max", "percent", "review"):
         table.add_column(name, justify="right" if name in ("score", "max", "percent") else "left")
     for r in sorted(results, key=lambda r: (r.student, r.assignment or "", r.path)):
         percent = f"{100 * r.score / r.max_score:.0f}%" if r.max_score else "-"
@@ -66,7 +71,8 @@ def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
             score, percent = "-", "NOT GRADED"
         elif r.duplicate_of:
             score, percent = "-", "second copy, not counted"
-        table.add_row(plain(r.student), r.assignment or "?", score, _points(r.max_score), percent)
+        review = f"[yellow]REVIEW ({len(r.review)})[/]" if r.review else ""
+        table.add_row(plain(r.student), r.assignment or "?", score, _points(r.max_score), percent, review)
     console.print(table)
 
 

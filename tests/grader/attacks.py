@@ -7,6 +7,9 @@ with nothing but a copy of the sandbox's own modules.
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+CELLS = Path(__file__).with_name("cells")
 
 # Every stub of the engine replaced by a delegation to the grader's own operation, found
 # through the call stack, the garbage collector's objects or sys.modules.
@@ -148,3 +151,8 @@ try:
 except OSError:
     pass
 """
+
+
+def cell(name: str) -> str:
+    """One of the attack cells kept as written in tests/grader/cells/."""
+    return (CELLS / f"{name}.py").read_text(encoding="utf-8")
