@@ -6,10 +6,14 @@ namespace and a list of cases and returns, per case, either a dict of plain
 numbers or {"error": "..."}. Whether the numbers are right is decided
 elsewhere (mgc.checks), in a process that never runs student code.
 
-Isolation: to grade one method, the probe builds `Iso`, a subclass of the
-student's class in which every *other* operation is replaced by the grader's
-own correct one, and walks the graph with the grader's own backward pass.
-A broken `__mul__` then cannot cost the `__add__` points.
+A child is never sent this whole file: mgc.payload cuts out the probe it runs
+and what that probe needs, and leaves out whatever would answer the child's
+exercise.
+
+Isolation: to grade one method, `isolate` builds a subclass of the student's
+class in which each *other* operation the class defines is the grader's own
+(of those the child was sent), and the grader walks the graph itself. A broken
+`__mul__` then cannot cost the `__add__` points.
 """
 
 from __future__ import annotations

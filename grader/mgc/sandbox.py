@@ -400,12 +400,3 @@ class Sandbox:
             except BaseException:
                 child.kill()
                 raise
-
-    def stop(self) -> None:
-        """Nothing outlives a probe; kept so callers can treat a Sandbox as a resource."""
-
-    def __enter__(self) -> Sandbox:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -48,9 +48,7 @@ def sandbox(request: pytest.FixtureRequest):
     if not path:
         pytest.fail("no submission given: pass --submission path/to/notebook.ipynb")
     seconds = request.config.getoption("--time-limit")
-    box = Sandbox(student_code(read_notebook(path)), Limits(load_seconds=seconds, request_seconds=seconds))
-    yield box
-    box.stop()
+    return Sandbox(student_code(read_notebook(path)), Limits(load_seconds=seconds, request_seconds=seconds))
 
 
 @pytest.fixture
