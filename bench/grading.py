@@ -11,6 +11,10 @@ new student names. It is graded by:
   SandboxGrade replaces Execute (the sandbox, no kernel);
 - mgc: `mgc grade --jobs N`, as a fresh command, start-up included.
 
+It also times nbgrader's own autograde steps with nothing graded at all (no
+Execute, no SandboxGrade): no grader run through nbgrader can be faster, so
+stock's time over that one bounds the speed-up any autograde step can give.
+
 nbgrader runs one `autograde` per assignment, as an instructor does, or with
 --together one `autograde '*'` for the whole class (the release is generated
 first, untimed). All three must give identical totals
@@ -40,6 +44,8 @@ from mgc import nbgrader_course as nbg  # noqa: E402
 
 MGC = str(Path(sys.executable).parent / "mgc")
 TARGET_RATIO = 10.0  # mgc grade, and nbgrader + mgc, against stock nbgrader
+# nbgrader's autograde steps without the one that grades: each test cell then keeps no output
+NOTHING = "--Autograde.autograde_preprocessors=" + json.dumps(nbg.STOCK_AUTOGRADE[1:])
 HANG = "        while True:\n            pass\n"
 
 
@@ -117,6 +123,8 @@ def main() -> int:
         )
         say(f"grading {n} submissions with nbgrader autograde through mgc's SandboxGrade ...")
         ours_seconds, ours_totals = time_nbgrader(tmp / "class", tmp / "ours", *ours, together=together)
+        say(f"running nbgrader autograde on {n} submissions with nothing graded ...")
+        floor_seconds, _ = time_nbgrader(tmp / "class", tmp / "floor", NOTHING, together=together)
         say(f"grading {n} submissions with mgc grade --jobs {args.jobs} ...")
         mgc_seconds, mgc_totals = time_mgc(tmp / "class", args.jobs, seed)
 
@@ -143,6 +151,7 @@ def main() -> int:
     rows = [
         ("stock nbgrader autograde", f"{stock_seconds:.1f} s", f"{stock_seconds / n:.2f} s", ""),
         ("nbgrader + mgc SandboxGrade", f"{ours_seconds:.1f} s", f"{ours_seconds / n:.2f} s", ""),
+        ("nbgrader, nothing graded", f"{floor_seconds:.1f} s", f"{floor_seconds / n:.2f} s", ""),
         (f"mgc grade --jobs {args.jobs}", f"{mgc_seconds:.1f} s", f"{mgc_seconds / n:.2f} s", ""),
         (
             "speed-up, nbgrader + mgc",
@@ -150,6 +159,7 @@ def main() -> int:
             f"{ratio_ours:.1f}x",
             f">= {TARGET_RATIO:.0f}x  {verdict(ratio_ours >= TARGET_RATIO)}",
         ),
+        ("speed-up, at best (nothing graded)", "", f"{stock_seconds / floor_seconds:.1f}x", ""),
         (
             "speed-up, mgc grade",
             "",
