@@ -32,4 +32,3 @@ def check(exercise_id: str, namespace: dict) -> None:
     notebook's test cell shows students. Raises CheckFailure with the feedback when it fails."""
     run_check(exercise_id, InlineRunner(namespace), None)
     print(f"{exercise_id}: the lecture's cases pass")
-
