@@ -119,15 +119,26 @@ def which_assignment(path: Path, course: Course) -> Assignment | None:
 
 
 def student_name(path: Path, root: Path) -> str:
-    """The folder directly under the class folder `root`; for a single notebook, its own folder
-    (or the one above, when that is named after an assignment)."""
+    """Who handed in `path`, found under `root` (what was given on the command line): the first
+    folder under `root` not named after an assignment (class/ada/engine/engine.ipynb: ada); else
+    `root` itself or the folder above it (ada/engine, or ada); for a notebook not named as the
+    release names it, lying loose in the class folder, its own name (class/ada.ipynb: ada)."""
+    assignments = {a.id for a in load().assignments}
+    notebooks = {a.notebook_name for a in load().assignments}
     if root.is_dir() and path != root:
-        parts = path.relative_to(root).parts
-        return parts[0] if len(parts) > 1 else path.stem
-    folder = path.parent
-    if folder.name in {a.id for a in load().assignments} and folder.parent.name:
-        folder = folder.parent
-    return folder.name or path.stem
+        folders = path.relative_to(root).parts[:-1]
+        for folder in folders:
+            if folder not in assignments:
+                return folder
+        if not folders and path.name not in notebooks:
+            return path.stem
+        start = Path(os.path.abspath(root))
+    else:
+        start = Path(os.path.abspath(path)).parent
+    for folder in (start, *start.parents):
+        if folder.name and folder.name not in assignments:
+            return folder.name
+    return path.stem
 
 
 # ---- grading one submission ------------------------------------------------------------------

@@ -142,3 +142,23 @@ def test_parallel_grading_reuses_workers_and_matches_sequential_grading():
     workers = {r.grader_pid for r in parallel}
     assert 1 <= len(workers) <= 2 < len(parallel)  # twelve notebooks, two reused workers
     assert os.getpid() not in workers and {r.grader_pid for r in sequential} == {os.getpid()}
+
+
+@pytest.mark.parametrize(
+    ("notebook", "given", "student"),
+    [
+        ("class/ada/engine/engine.ipynb", "class", "ada"),
+        ("class/ada/engine/engine.ipynb", "class/ada", "ada"),
+        ("class/ada/engine/engine.ipynb", "class/ada/engine", "ada"),
+        ("class/ada/engine/engine.ipynb", "class/ada/engine/engine.ipynb", "ada"),
+        ("class/ada/engine.ipynb", "class", "ada"),
+        ("class/ada.ipynb", "class", "ada"),
+        ("class/ada/submitted/engine/copy.ipynb", "class", "ada"),
+    ],
+)
+def test_the_student_is_the_folder_under_the_class_folder(tmp_path, notebook, given, student):
+    from mgc.grading import student_name
+
+    (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / notebook).write_text("{}")
+    assert student_name(tmp_path / notebook, tmp_path / given) == student
