@@ -3,13 +3,14 @@
 Started by mgc.sandbox as `python -I -S -B -c SOURCE REQUEST_FD REPORT_FD`, confined
 (see mgc.sandbox), with nothing but the standard library to import. One child grades
 one exercise and is then killed. The parent writes each message on REQUEST_FD as
-8 bytes of length and a marshal blob, and reads one JSON line per report on REPORT_FD:
+8 bytes of length and a marshal blob (CODE: a code object the parent compiled), and
+reads one JSON line per report on REPORT_FD:
 
-  {"limits": {RLIMIT: n}, "helpers": SOURCE,    ->  {"cell": i} before each cell,
+  {"limits": {RLIMIT: n}, "helpers": CODE,      ->  {"cell": i} before each cell,
    "cells": [SOURCE, ...]}
                                                     {"cell_error": i, "error": ...},
                                                     {"loaded": true}
-  {"payload": SOURCE, "probe": NAME,            ->  {"results": [...]}
+  {"payload": CODE, "probe": NAME,              ->  {"results": [...]}
    "cases": [...], "options": {...}}
 
 The payload, the only grader code that could help a student, arrives after the
@@ -41,7 +42,7 @@ def main() -> None:
     for name, value in setup["limits"].items():  # before any student code: it cannot raise them again
         resource.setrlimit(getattr(resource, name), (value, value))
     helpers: dict = {"__name__": "mgc_helpers"}
-    run(build(setup["helpers"], "<mgc helpers>", "exec"), helpers)
+    run(marshal.loads(setup["helpers"]), helpers)
     describe = helpers["describe"]
 
     namespace: dict = {"__name__": "__main__", "get_ipython": _NoIPython}
@@ -55,7 +56,7 @@ def main() -> None:
 
     request = receive()
     grader: dict = {"__name__": "mgc_probes"}
-    run(build(request["payload"], "<mgc probes>", "exec"), grader)
+    run(marshal.loads(request["payload"]), grader)
     send({"results": grader[request["probe"]](namespace, request["cases"], **request["options"])})
 
 
