@@ -24,15 +24,9 @@ c.ClearSolutions.code_stub = {
 # mgc grades the notebook in its sandbox and writes each test cell's verdict as the cell's output,
 # which SaveAutoGrades then records, so nbgrader's totals are mgc grade's. One seed is drawn per
 # run; `--SandboxGrade.seed=N` fixes it (`mgc grade --seed N` then draws the same cases).
-c.Autograde.autograde_preprocessors = [
-    "mgc.nbgrader_autograde.SandboxGrade",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+from mgc.nbgrader_course import STOCK_AUTOGRADE  # noqa: E402 (after get_config, as nbgrader runs it)
+
+c.Autograde.autograde_preprocessors = ["mgc.nbgrader_autograde.SandboxGrade", *STOCK_AUTOGRADE[1:]]
 
 # Feedback: the test cells' outputs are mgc's verdicts. Cut each error down to its message (a kernel's
 # traceback would quote code around the failure), and clear any hidden-test region a notebook may
