@@ -88,3 +88,13 @@ def test_a_slow_notebook_stops_being_run_once_its_total_time_is_spent():
     used_up = {k for k, v in outcome.items() if "used up its 2.5 s" in v}
     assert used_up and set(outcome) - used_up, outcome  # some exercises ran, the rest did not
 
+
+
+def test_a_cell_that_fails_to_run_is_named_in_every_exercise_it_breaks():
+    no_colon = "    def __add__(self, other)\n"
+    cells = edited(solution_cells("engine"), "    def __add__(self, other):\n", no_colon)
+    outcome = grade_cells("engine", cells)
+    assert failed(outcome) == set(outcome), outcome  # no Value class at all
+    for feedback in outcome.values():
+        assert "some of your code did not run" in feedback
+        assert "SyntaxError" in feedback and "line" in feedback

@@ -33,12 +33,24 @@ class Check:
         results = runner.probe(self.probe, cases, **self.options)
         for case, result in zip(cases, results):
             where = self.describe(case)
-            if "error" in result:
-                raise CheckFailure(explain_error(exercise_id, where, result["error"]))
             try:
-                self.judge(case, result)
+                if "error" in result:
+                    raise CheckFailure(explain_error(exercise_id, where, result["error"]))
+                try:
+                    self.judge(case, result)
+                except CheckFailure as failure:
+                    raise CheckFailure(f"{exercise_id}: {where}\n{failure}") from None
             except CheckFailure as failure:
-                raise CheckFailure(f"{exercise_id}: {where}\n{failure}") from None
+                raise CheckFailure(str(failure) + broken_cells(runner)) from None
+
+
+def broken_cells(runner: Runner) -> str:
+    """What went wrong while the notebook's cells ran, if anything did: it may be why this failed."""
+    errors = getattr(runner, "cell_errors", {})
+    if not errors:
+        return ""
+    lines = [f"\n  cell {i + 1}: {errors[i].splitlines()[0]}" for i in sorted(errors)]
+    return "\nnote: some of your code did not run, which may be why:" + "".join(lines)
 
 
 def explain_error(exercise_id: str, where: str, error: str) -> str:
