@@ -72,6 +72,10 @@ def fail(message: str, hint: str | None = None) -> None:
 
 
 def fmt(values) -> str:
+    """Numbers as the student's code sees them: a float keeps its point (2.0, not 2), to 10 digits."""
     if isinstance(values, list | tuple):
         return "[" + ", ".join(fmt(v) for v in values) + "]"
-    return f"{values:.10g}" if isinstance(values, float) else str(values)
+    if not isinstance(values, float):
+        return str(values)
+    text = f"{values:.10g}"
+    return text if any(c in text for c in ".enai") else text + ".0"
