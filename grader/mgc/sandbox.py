@@ -111,6 +111,13 @@ def hidden_paths() -> list[str]:
 def bwrap_command(seccomp_fd: int | None = None) -> list[str]:
     """bubblewrap's arguments: every namespace new, nothing writable but a small /tmp, and the
     seccomp filter read from `seccomp_fd`, if given."""
+    seccomp = [] if seccomp_fd is None else ["--seccomp", str(seccomp_fd)]
+    return [*_bwrap_sandbox(), *seccomp, "--"]
+
+
+@functools.cache
+def _bwrap_sandbox() -> tuple[str, ...]:
+    """What every child's bubblewrap is given (worked out once: it looks at the filesystem)."""
     root = _interpreter_root()
     args = [
         "bwrap",
@@ -141,9 +148,7 @@ def bwrap_command(seccomp_fd: int | None = None) -> list[str]:
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm"]
     args += ["--remount-ro", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     args += ["--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONHASHSEED", "0"]
-    if seccomp_fd is not None:
-        args += ["--seccomp", str(seccomp_fd)]
-    return args + ["--"]
+    return tuple(args)
 
 
 @functools.cache
