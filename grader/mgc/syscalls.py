@@ -1,7 +1,7 @@
 """The system calls a child may not make: a seccomp filter, built with libseccomp (pyseccomp).
 
-A child runs plain Python: it needs no new processes, no tracing, no mounts, no
-namespaces, no keyrings. Refusing process creation also makes the child's memory
+A child runs plain Python: it needs no new processes, no signals to others, no
+tracing, no mounts, no namespaces, no keyrings. Refusing process creation also makes the child's memory
 limit (RLIMIT_AS) a limit on the whole sandbox, and ends fork bombs before they
 start. Threads are still allowed (clone with CLONE_THREAD). System calls of another
 architecture (32-bit calls from a 64-bit process) kill the child: libseccomp's default.
@@ -46,6 +46,14 @@ DENIED = (  # refused with EPERM
     "reboot",
     "mknod",
     "mknodat",
+    # signals to other processes: without bubblewrap, children of several students share uid 65534
+    "kill",
+    "tkill",
+    "tgkill",
+    "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo",
+    "pidfd_open",
+    "pidfd_send_signal",
 )
 
 
@@ -60,7 +68,7 @@ def _filter():
     for name in DENIED:
         try:
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
-        except (RuntimeError, ValueError):  # a call this architecture does not have
+        except (OSError, RuntimeError, ValueError):  # a call this architecture does not have
             continue
     # clone makes a thread or a process; only threads are allowed. clone3 says "not here", so
     # that the C library falls back to clone, whose flags a filter can read.

@@ -87,6 +87,8 @@ def test_an_ordinary_user_grades_under_bubblewrap_and_the_attacks_fail(workspace
     before = (workspace / "classmate.ipynb").read_text(), (workspace / "mgc" / "probes.py").read_text()
     report = _attack(workspace, as_user=True)
     assert report["confinement"] == "bubblewrap" and report["filtered"]
+    assert "stopped reading its input" in report["wedged"]  # the deadline held, and this run went on
+    assert report["killed"] == "graded"  # kill -1 reached nothing but the child's own namespace
     assert "op_mul is nowhere to be found" in report["stolen"]["error"]
     found = report["found"]
     assert found.pop("uid") == 65534
@@ -99,6 +101,8 @@ def test_an_ordinary_user_grades_under_bubblewrap_and_the_attacks_fail(workspace
 def test_without_user_namespaces_a_root_grader_drops_the_child_to_nobody(workspace):
     report = _attack(workspace, as_user=False, env={"MGC_SANDBOX": "unprivileged user"})
     assert report["confinement"] == "unprivileged user" and report["filtered"]
+    # here kill -1 would reach every process of uid 65534, a classmate's child too: the filter refuses it
+    assert report["killed"] == "graded" and report["bystander"] == "alive"
     assert "op_mul is nowhere to be found" in report["stolen"]["error"]
     found = report["found"]
     assert found["uid"] == 65534
