@@ -87,7 +87,7 @@ def run_tasks(
     a worker may take over one task before it is killed.
     """
     context = multiprocessing.get_context("spawn")  # never fork a process that has loaded torch
-    pending = deque((i, 1) for i in range(len(tasks)))
+    pending = deque(range(len(tasks)))
     attempts = dict.fromkeys(range(len(tasks)), 0)
     workers = [_Worker(context, warm, work) for _ in range(min(jobs, len(tasks)))]
     failed_starts = 0
@@ -95,7 +95,7 @@ def run_tasks(
         while pending or any(w.task is not None for w in workers):
             for worker in workers:
                 if worker.ready and worker.task is None and pending:
-                    index, _ = pending.popleft()
+                    index = pending.popleft()
                     attempts[index] += 1
                     worker.task, worker.deadline = index, monotonic() + seconds(tasks[index])
                     worker.connection.send(tasks[index])
@@ -141,7 +141,7 @@ def run_tasks(
                     reason += f" ({signal.Signals(-code).name})"
                 workers[i] = _Worker(context, warm, work)
                 if attempts[index] < tries:
-                    pending.appendleft((index, attempts[index]))
+                    pending.appendleft(index)
                 else:
                     yield index, Lost(reason, attempts[index])
     finally:
