@@ -1,16 +1,26 @@
-"""The sandboxed child: loads one student notebook's code, then runs one probe on it.
+"""The sandboxed side: a fork server that never runs student code, and the children it forks.
 
-Started by mgc.sandbox as `python -I -S -B -c SOURCE REQUEST_FD REPORT_FD`, confined
-(see mgc.sandbox), with nothing but the standard library to import. One child grades
-one exercise and is then killed. The parent writes each message on REQUEST_FD as
-8 bytes of length and a marshal blob (CODE: a code object the parent compiled), and
-reads one JSON line per report on REPORT_FD:
+mgc.sandbox starts one server per student notebook, confined (see mgc.sandbox), as
+`python -I -S -B -c SOURCE CONTROL_FD`, with nothing but the standard library to
+import. Over CONTROL_FD (a Unix socket of SOCK_SEQPACKET messages, one marshal blob
+each) it first gets {"limits": {RLIMIT: n}, "filter": BPF}, then requests:
 
-  {"limits": {RLIMIT: n}, "helpers": CODE,      ->  {"cell": i} before each cell,
-   "cells": [SOURCE, ...]}
-                                                    {"cell_error": i, "error": ...},
-                                                    {"loaded": true}
-  {"payload": CODE, "probe": NAME,              ->  {"results": [...]}
+  b"spawn"   kill the current child, fork a new one; reply {"pid": n} and, as
+             SCM_RIGHTS, the parent's ends of the child's two pipes
+  b"status"  wait up to a second for the child to end; reply {"status": wait status or None}
+  b"kill"    kill the current child; reply {"status": wait status or None}
+
+A forked child closes every other descriptor, sets its rlimits, loads the seccomp
+filter (no new processes, no signals, no files written, no sockets or IPC: nothing
+can pass from one child to the next) and only then reads the student's code. It
+grades one exercise and is then killed. The parent writes each message on the
+child's request pipe as 8 bytes of length and a marshal blob (CODE: a code object
+the parent compiled), and reads one JSON line per report on its report pipe:
+
+  {"helpers": CODE, "cells": [SOURCE, ...]} ->  {"cell": i} before each cell,
+                                                {"cell_error": i, "error": ...},
+                                                {"loaded": true}
+  {"payload": CODE, "probe": NAME,          ->  {"results": [...]}
    "cases": [...], "options": {...}}
 
 The payload, the only grader code that could help a student, arrives after the
@@ -19,14 +29,122 @@ student's code has run, and holds nothing that answers this child's exercise
 parent checks its shape and decides everything from its own copy of the cases.
 """
 
+import _socket  # the socket module would cost every notebook 12 ms (enum, selectors) for one call
+import array
+import contextlib
+import ctypes
 import marshal
+import math  # noqa: F401  (imported once here, not by every child: notebooks use them)
 import os
+import random  # noqa: F401
 import resource
+import signal
 import sys
+import time
+
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_NO_NEW_PRIVS = 1, 4, 22, 38
+SECCOMP_MODE_FILTER = 2
+NOT_CONFINED = 121  # a child's exit status when it could not confine itself
 
 
-def main() -> None:
-    requests, reports = int(sys.argv[1]), int(sys.argv[2])
+def serve(control_fd: int) -> None:
+    """Fork a child per request, until the parent closes the socket."""
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no child may read or write this process's memory
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent was gone before the line above
+        return
+    control = _socket.socket(fileno=control_fd)
+    setup = marshal.loads(control.recv(1 << 20))
+    child = 0
+    while True:
+        request = control.recv(64)
+        if request == b"spawn":
+            _end(child)
+            child, fds = _spawn(control_fd, libc, setup)
+            ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))]
+            control.sendmsg([marshal.dumps({"pid": child})], ancillary)
+            for fd in fds:
+                os.close(fd)
+        elif request == b"status":
+            status = _wait(child, 1.0)
+            child = 0 if status is not None else child
+            control.send(marshal.dumps({"status": status}))
+        elif request == b"kill":
+            status, child = _end(child), 0
+            control.send(marshal.dumps({"status": status}))
+        else:  # b"": the parent is done with this notebook
+            _end(child)
+            return
+
+
+def _spawn(control_fd: int, libc, setup: dict) -> tuple[int, list[int]]:
+    """Fork a child on two new pipes; return its pid and the parent's ends of the pipes."""
+    request_read, request_write = os.pipe()
+    report_read, report_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = NOT_CONFINED
+        try:
+            keep = sorted((request_read, report_write))
+            os.closerange(3, keep[0])
+            os.closerange(keep[0] + 1, keep[1])
+            os.closerange(keep[1] + 1, 1 << 16)
+            _confine(libc, setup)
+            status = 0
+            main(request_read, report_write)
+        finally:
+            os._exit(status)
+    os.close(request_read)
+    os.close(report_write)
+    return pid, [request_write, report_read]
+
+
+def _confine(libc, setup: dict) -> None:
+    """Before any student code: rlimits it cannot raise, and the seccomp filter it cannot lift."""
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    for name, value in setup["limits"].items():
+        resource.setrlimit(getattr(resource, name), (value, value))
+    program = setup["filter"]
+    if program:
+
+        class Program(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+        code = ctypes.create_string_buffer(program, len(program))
+        fprog = Program(len(program) // 8, ctypes.addressof(code))
+        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+        if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
+
+
+def _wait(child: int, seconds: float) -> int | None:
+    """The child's wait status once it has ended, or None if it is still running after `seconds`."""
+    if not child:
+        return None
+    deadline = time.monotonic() + seconds
+    while True:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            return status
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+
+
+def _end(child: int) -> int | None:
+    """Kill the child and collect it."""
+    if not child:
+        return None
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child, signal.SIGKILL)
+    return os.waitpid(child, 0)[1]
+
+
+def main(requests: int, reports: int) -> None:
+    """One child: run the student's cells, then one probe."""
     run, build, write = exec, compile, os.write  # bound now: a student's cell may replace them
 
     def receive() -> dict:
@@ -39,8 +157,6 @@ def main() -> None:
             data = data[write(reports, data) :]
 
     setup = receive()
-    for name, value in setup["limits"].items():  # before any student code: it cannot raise them again
-        resource.setrlimit(getattr(resource, name), (value, value))
     helpers: dict = {"__name__": "mgc_helpers"}
     run(marshal.loads(setup["helpers"]), helpers)
     describe = helpers["describe"]
@@ -102,4 +218,4 @@ class _NoIPython:
 
 
 if __name__ == "__main__":
-    main()
+    serve(int(sys.argv[1]))

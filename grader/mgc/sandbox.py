@@ -1,28 +1,32 @@
-"""Run a student's notebook code in a confined child process that the parent can always stop.
+"""Run a student's notebook code in confined child processes that the parent can always stop.
 
-The sandbox knows nothing about micrograd. For every request it starts a fresh
-child (`child.py`), sends it the student's code cells, and only once they have
-run, the grader code for that one request (mgc.payload); it reads back plain
-JSON and kills the child. Nothing passes from one child to the next: no shared
-process, file or channel.
+The sandbox knows nothing about micrograd. For each notebook it starts one confined
+fork server (`child.py`), which never runs student code. For every request the
+server forks a fresh child; the parent sends it the student's code cells and, only
+once they have run, the grader code for that one request (mgc.payload), reads back
+plain JSON, and has the child killed. Nothing passes from one child to the next:
+each sets its rlimits and loads a seccomp filter (mgc.syscalls) before it reads any
+student code, and that filter refuses new processes, signals, sockets, IPC objects
+and writing any file; nothing is inherited but its own two pipes.
 
-Confinement, strongest first (`confinement()` says which is in force):
+Confinement of the server and its children, strongest first (`confinement()` says
+which is in force):
 
-- "bubblewrap": bwrap gives the child its own user namespace (an unprivileged
-  uid with no capabilities), PID, IPC, UTS, network and mount namespaces, a fresh
-  /proc, and a filesystem holding only /usr and the interpreter, read-only, with
+- "bubblewrap": bwrap gives them their own user namespace (an unprivileged uid
+  with no capabilities), PID, IPC, UTS, network and mount namespaces, a fresh
+  /proc, and a read-only filesystem holding only /usr and the interpreter, with
   every site-packages, the virtual environment and this repository left out or
-  hidden; a small tmpfs at /tmp is the only writable place. Works as root and as
-  an ordinary user wherever unprivileged user namespaces are on.
+  hidden. Works as root and as an ordinary user wherever unprivileged user
+  namespaces are on.
 - "unprivileged user": where user namespaces are off (some Docker hosts) and the
-  grader is root, the child drops to uid/gid 65534 before it starts.
-- "none": neither is possible (an ordinary user without user namespaces): rlimits
-  and the wall clock only. `mgc grade` says so in its first line.
+  grader is root, the server drops to uid/gid 65534 before it starts.
+- "none": neither is possible (an ordinary user without user namespaces): the
+  filter, rlimits and the wall clock only. `mgc grade` says so in its first line.
 
-Every mode sets rlimits (memory, file size, open files, processes, CPU, no core),
-puts the child in a session of its own, and has the parent enforce a wall-clock
-deadline on every read and write, killing the child's whole process group (and,
-under bubblewrap, its PID namespace) when it passes.
+The parent puts the server in a session of its own and enforces a wall-clock
+deadline on every read and write; a child that passes it is killed by the server,
+and a server that stops answering is killed with its whole process group (and,
+under bubblewrap, its PID namespace).
 """
 
 from __future__ import annotations
@@ -36,13 +40,16 @@ import select
 import shutil
 import signal
 import site
+import socket
 import subprocess
 import sys
 import sysconfig
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mgc import child as child_module
 from mgc import syscalls
 from mgc.payload import helpers, payload
 
@@ -54,7 +61,7 @@ DEFAULT_SECONDS = 8.0  # wall clock per exercise, and for loading a notebook: a 
 TOTAL_SECONDS = 90.0  # wall clock for all of one notebook's children together
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
-TMP_BYTES = 16 << 20  # the child's only writable place
+SERVER_SECONDS = 5.0  # for the fork server to answer: it runs no student code
 NOBODY = 65534
 MODES = ("bubblewrap", "unprivileged user", "none")
 
@@ -108,16 +115,14 @@ def hidden_paths() -> list[str]:
     return [p for p in found if not any(p.startswith(q + os.sep) for q in found)]  # outermost only
 
 
-def bwrap_command(seccomp_fd: int | None = None) -> list[str]:
-    """bubblewrap's arguments: every namespace new, nothing writable but a small /tmp, and the
-    seccomp filter read from `seccomp_fd`, if given."""
-    seccomp = [] if seccomp_fd is None else ["--seccomp", str(seccomp_fd)]
-    return [*_bwrap_sandbox(), *seccomp, "--"]
+def bwrap_command() -> list[str]:
+    """bubblewrap's arguments: every namespace new, and nothing writable."""
+    return [*_bwrap_sandbox(), "--"]
 
 
 @functools.cache
 def _bwrap_sandbox() -> tuple[str, ...]:
-    """What every child's bubblewrap is given (worked out once: it looks at the filesystem)."""
+    """What every notebook's bubblewrap is given (worked out once: it looks at the filesystem)."""
     root = _interpreter_root()
     args = [
         "bwrap",
@@ -146,7 +151,7 @@ def _bwrap_sandbox() -> tuple[str, ...]:
     for path in hidden_paths():
         args += ["--tmpfs", path, "--remount-ro", path]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm"]
-    args += ["--remount-ro", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    args += ["--remount-ro", "/dev", "--tmpfs", "/tmp", "--remount-ro", "/tmp"]
     args += ["--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONHASHSEED", "0"]
     return tuple(args)
 
@@ -223,55 +228,92 @@ def rlimits(limits: Limits) -> dict[str, int]:
     }
 
 
-def _confine_without_bubblewrap(drop: bool, filtered: bool) -> None:
-    """Between fork and exec, for a child run without bubblewrap: uid 65534 (`drop`) and the
-    seccomp filter (`filtered`)."""
-    if drop:
-        _drop_to_nobody()
-    if filtered:
-        syscalls.load()
+# ---- one notebook's fork server, and its children ------------------------------------------
 
 
-# ---- one child ----------------------------------------------------------------------------
-
-
-class _Child:
-    """One confined child process and the two pipes to it; every read and write has a deadline."""
+class _Server:
+    """The confined process that forks a notebook's children (mgc.child). It runs no student
+    code; only its children do, each after setting its rlimits and loading the seccomp filter."""
 
     def __init__(self, limits: Limits) -> None:
         mode = confinement()
-        filtered = syscalls.available()
-        request_read, request_write = os.pipe()
-        report_read, report_write = os.pipe()
-        inherited = [request_read, report_write]
-        python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(request_read), str(report_write)]
-        command = python
-        if mode == "bubblewrap":
-            seccomp = syscalls.program_fd() if filtered else None
-            inherited += [] if seccomp is None else [seccomp]
-            command = [*bwrap_command(seccomp), *python]
-        loads_filter = filtered and mode != "bubblewrap"
-        drop = mode == "unprivileged user"
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(theirs.fileno())]
         try:
             self.process = subprocess.Popen(
-                command,
-                pass_fds=inherited,
+                [*bwrap_command(), *python] if mode == "bubblewrap" else python,
+                pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 cwd="/",
                 env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "HOME": "/tmp"},
                 start_new_session=True,
-                # without preexec_fn, Popen can use vfork: the grader's large address space (torch)
-                # is not copied for every child
-                preexec_fn=(lambda: _confine_without_bubblewrap(drop, loads_filter))
-                if mode != "bubblewrap"
-                else None,
+                preexec_fn=_drop_to_nobody if mode == "unprivileged user" else None,
             )
         finally:
-            for fd in inherited:
+            theirs.close()
+        self.control = ours
+        program = syscalls.program() if syscalls.available() else b""
+        self.control.send(marshal.dumps({"limits": rlimits(limits), "filter": program}))
+
+    def ask(self, request: bytes) -> tuple[dict, list[int]]:
+        """Send one request; its reply, and the descriptors that came with it."""
+        try:
+            self.control.settimeout(SERVER_SECONDS)
+            self.control.send(request)
+            data, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 2)
+            reply = marshal.loads(data)
+        except (OSError, EOFError, ValueError, TypeError):
+            self.close()
+            raise SandboxError("the sandbox stopped answering") from None
+        if not isinstance(reply, dict):
+            self.close()
+            raise SandboxError("the sandbox sent something that is not a reply")
+        return reply, fds
+
+    def spawn(self) -> _Child:
+        """A new child (the previous one is killed first)."""
+        _, fds = self.ask(b"spawn")
+        if len(fds) != 2:
+            for fd in fds:
                 os.close(fd)
-        self.requests, self.reports = request_write, report_read
+            self.close()
+            raise SandboxError("the sandbox could not start a grading process")
+        return _Child(self, *fds)
+
+    def close(self) -> None:
+        """Kill the server, its children and (under bubblewrap) its PID namespace."""
+        for kill in (os.killpg, os.kill):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.control.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.process.returncode is not None
+
+
+def _exit_reason(status: int | None) -> str:
+    if status is None:
+        return "the grading process closed its report channel"
+    code = os.waitstatus_to_exitcode(status)
+    if code == child_module.NOT_CONFINED:
+        return "the sandbox could not confine the grading process"
+    if code < 0:
+        name = signal.Signals(-code).name
+        if name == "SIGKILL":
+            return "the grading process was killed (out of memory?)"
+        return f"the grading process died with {name}"
+    return f"the code ended the grading process itself (exit status {code})"
+
+
+class _Child:
+    """One forked child and the two pipes to it; every read and write has a deadline."""
+
+    def __init__(self, server: _Server, requests: int, reports: int) -> None:
+        self.server, self.requests, self.reports = server, requests, reports
         os.set_blocking(self.requests, False)
         self.buffer = b""
 
@@ -315,26 +357,19 @@ class _Child:
         return message
 
     def exit_reason(self) -> str:
-        try:
-            code = self.process.wait(timeout=1.0)
-        except subprocess.TimeoutExpired:
-            return "the grading process closed its report channel"
-        if code < 0:
-            name = signal.Signals(-code).name
-            if name == "SIGKILL":
-                return "the grading process was killed (out of memory?)"
-            return f"the grading process died with {name}"
-        return f"the code ended the grading process itself (exit status {code})"
+        return _exit_reason(self.server.ask(b"status")[0].get("status"))
 
     def kill(self) -> None:
-        """Kill the child's whole process group and release both pipes."""
-        for kill in (os.killpg, os.kill):  # the group, and the child itself should it have left it
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        for fd in (self.requests, self.reports):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        """Kill the child and release both pipes (the whole server, if it does not answer)."""
+        try:
+            if not self.server.closed:
+                self.server.ask(b"kill")
+        except SandboxError:
+            pass
+        finally:
+            for fd in (self.requests, self.reports):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
 
 # ---- a submission ---------------------------------------------------------------------------
@@ -348,16 +383,37 @@ def _compiled(probe: str, options: str) -> bytes:
     return marshal.dumps(compile(source, "<mgc probes>" if probe else "<mgc helpers>", "exec"))
 
 
-
 @dataclass
 class Sandbox:
-    """One student notebook's code; each probe runs it in a fresh child."""
+    """One student notebook's code; each probe runs it in a fresh child, forked by the notebook's
+    own server. Close it (or use it in a `with`) to end the server; it is also ended when the
+    Sandbox is collected."""
 
     cells: list[str] = field(repr=False)
     limits: Limits = field(default_factory=Limits)
     skipped_cells: set[int] = field(default_factory=set, repr=False)
     cell_errors: dict[int, str] = field(default_factory=dict, repr=False)  # at most one per cell
     spent: float = 0.0  # seconds its children have taken so far
+    _server: _Server | None = field(default=None, init=False, repr=False)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the notebook's server and every child it has."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+    def _spawn(self) -> _Child:
+        """A fresh child, from this notebook's server (started again if it was ever closed)."""
+        if self._server is None or self._server.closed:
+            self._server = _Server(self.limits)
+            weakref.finalize(self, self._server.close)
+        return self._server.spawn()
 
     def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
         """Run probe `name` on `cases` in a fresh child that has loaded the student's code."""
@@ -398,10 +454,10 @@ class Sandbox:
             deadline = time.monotonic() + seconds
             sent = [src if i not in self.skipped_cells else "" for i, src in enumerate(self.cells)]
             current = -1
-            child = _Child(self.limits)
+            child = self._spawn()
             messages = 2 * len(sent) + 2  # a "cell" and at most one "cell_error" for each, then "loaded"
             try:
-                setup = {"limits": rlimits(self.limits), "helpers": _compiled("", ""), "cells": sent}
+                setup = {"helpers": _compiled("", ""), "cells": sent}
                 child.send(setup, deadline, seconds)
                 while messages > 0:
                     messages -= 1

@@ -1,14 +1,18 @@
 """The system calls a child may not make: a seccomp filter, built with libseccomp (pyseccomp).
 
 A child runs plain Python: it needs no new processes, no signals to others, no
-tracing, no mounts, no namespaces, no keyrings. Refusing process creation also makes the child's memory
-limit (RLIMIT_AS) a limit on the whole sandbox, and ends fork bombs before they
-start. Threads are still allowed (clone with CLONE_THREAD). System calls of another
-architecture (32-bit calls from a 64-bit process) kill the child: libseccomp's default.
+tracing, no mounts, no namespaces, no keyrings, no sockets, and it writes no file.
+Refusing process creation also makes the child's memory limit (RLIMIT_AS) a limit
+on the whole sandbox, and ends fork bombs before they start. Refusing every way to
+leave something behind (files, System V and POSIX IPC, sockets) means nothing passes
+from one exercise's child to the next one's, whatever the confinement. Threads are
+still allowed (clone with CLONE_THREAD). System calls of another architecture
+(32-bit calls from a 64-bit process) kill the child: libseccomp's default.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -54,7 +58,50 @@ DENIED = (  # refused with EPERM
     "rt_tgsigqueueinfo",
     "pidfd_open",
     "pidfd_send_signal",
+    # leaving the process group, so that killing the group reaches every child
+    "setsid",
+    "setpgid",
+    # anything another exercise's child could find later: files, IPC objects, sockets
+    "creat",
+    "mkdir",
+    "mkdirat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "unlink",
+    "unlinkat",
+    "rmdir",
+    "truncate",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "chown",
+    "fchown",
+    "lchown",
+    "fchownat",
+    "utime",
+    "utimes",
+    "utimensat",
+    "futimesat",
+    "setxattr",
+    "lsetxattr",
+    "fsetxattr",
+    "removexattr",
+    "lremovexattr",
+    "fremovexattr",
+    "shmget",
+    "semget",
+    "msgget",
+    "mq_open",
+    "socket",
+    "socketpair",
 )
+MISSING = (OSError, RuntimeError, ValueError)  # what libseccomp raises for a call this architecture lacks
+WRITING = (0o1, 0o2, 0o100, 0o1000, 0o2000)  # O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND
 
 
 @functools.cache
@@ -66,14 +113,19 @@ def _filter():
         return None
     rules = seccomp.SyscallFilter(seccomp.ALLOW)
     for name in DENIED:
-        try:
+        with contextlib.suppress(*MISSING):
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
-        except (OSError, RuntimeError, ValueError):  # a call this architecture does not have
-            continue
     # clone makes a thread or a process; only threads are allowed. clone3 says "not here", so
     # that the C library falls back to clone, whose flags a filter can read.
     rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
     rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    # opening a file for writing; openat2 hides its flags from a filter, so it too says "not here"
+    for flag in WRITING:
+        rules.add_rule(seccomp.ERRNO(errno.EACCES), "openat", seccomp.Arg(2, seccomp.MASKED_EQ, flag, flag))
+        with contextlib.suppress(*MISSING):
+            rules.add_rule(seccomp.ERRNO(errno.EACCES), "open", seccomp.Arg(1, seccomp.MASKED_EQ, flag, flag))
+    with contextlib.suppress(*MISSING):
+        rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "openat2")
     return rules
 
 
@@ -84,24 +136,9 @@ def available() -> bool:
 
 @functools.cache
 def program() -> bytes:
-    """The filter compiled to a BPF program, as bubblewrap's --seccomp reads it."""
+    """The filter compiled to a BPF program: 8-byte instructions, ready for prctl(PR_SET_SECCOMP)."""
     read, write = os.pipe()
     with os.fdopen(write, "wb") as out:
         _filter().export_bpf(out)
     with os.fdopen(read, "rb") as compiled:
         return compiled.read()
-
-
-def program_fd() -> int:
-    """A pipe holding the compiled filter, to hand to bubblewrap (which reads it once)."""
-    data = program()
-    read, write = os.pipe()
-    os.write(write, data)  # a few hundred bytes: far below a pipe's capacity
-    os.close(write)
-    return read
-
-
-def load() -> None:
-    """Apply the filter to this process and what it executes (for the children run without
-    bubblewrap; called between fork and exec)."""
-    _filter().load()

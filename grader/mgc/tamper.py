@@ -37,7 +37,7 @@ MODULES = {  # an honest notebook imports math and random, perhaps matplotlib; n
     "types": "code and frame objects",
 }
 ATTRIBUTES = {
-    "argv": "the arguments that name the grader's pipes",
+    "argv": "the grader's command line",
     "_getframe": "the call stack",
     "f_back": "the call stack",
     "f_globals": "another frame's globals",

@@ -13,7 +13,7 @@ CELLS = Path(__file__).with_name("cells")
 
 # Every stub of the engine replaced by a delegation to the grader's own operation, found
 # through the call stack, the garbage collector's objects or sys.modules.
-THIEF = '''
+THIEF = """
 import gc, sys
 
 def _steal(name):
@@ -64,7 +64,7 @@ class Value:
         self.grad = 1.0
         for v in reversed(walk(self)):
             v._backward()
-'''
+"""
 
 
 def snoop(paths: dict[str, str]) -> str:
@@ -124,19 +124,29 @@ def findings(error_text: str) -> dict:
 # Fills its own request pipe through a second writer opened on /proc/self/fd, keeps that pipe
 # open but unread, and swaps an empty pipe of its own in under the request fd's number (the
 # child's first argument): without a deadline, the parent's next write would block forever.
-WEDGE_PIPES = """
+# Finds the child's own two pipes: they are locals of the frame that runs the cells.
+PIPES = """
 import os, sys
-requests = int(sys.argv[1])
+frame = sys._getframe()
+while "requests" not in frame.f_locals:
+    frame = frame.f_back
+requests, reports = frame.f_locals["requests"], frame.f_locals["reports"]
+"""
+
+WEDGE_PIPES = (
+    PIPES
+    + """
 kept = os.dup(requests)
-writer = os.open(f"/proc/self/fd/{requests}", os.O_WRONLY | os.O_NONBLOCK)
-try:
+try:  # the seccomp filter refuses to open anything for writing; the rest of the attack goes on
+    writer = os.open(f"/proc/self/fd/{requests}", os.O_WRONLY | os.O_NONBLOCK)
     while True:
         os.write(writer, b"x" * 65536)
-except BlockingIOError:
+except OSError:
     pass
 empty, _unused = os.pipe()
 os.dup2(empty, requests)
 """
+)
 
 # Kills everything it can signal: its parent and every process of its uid.
 KILL_EVERYTHING = """
@@ -156,3 +166,42 @@ except OSError:
 def cell(name: str) -> str:
     """One of the attack cells kept as written in tests/grader/cells/."""
     return (CELLS / f"{name}.py").read_text(encoding="utf-8")
+
+
+# Tries to leave something for the next exercise's child (files, a System V segment, a
+# socket, a process) and to read the fork server's memory; raises what it found and what was refused.
+LEAVE_BEHIND = """
+import ctypes, json, os, socket, time
+libc = ctypes.CDLL(None, use_errno=True)
+found, refused = [], []
+for path in ("/tmp/left", "/dev/shm/left", "left", "/left"):
+    if os.path.exists(path):
+        found.append(path)
+    try:
+        with open(path, "w") as out:
+            out.write("the grader's own tanh")
+    except OSError:
+        refused.append(path)
+if libc.shmget(4242, 0, 0) >= 0:
+    found.append("shm")
+if libc.shmget(4242, 4096, 0o1000 | 0o600) < 0:
+    refused.append("shm")
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).bind("\\0left")
+except OSError:
+    refused.append("socket")
+try:
+    if os.fork() == 0:
+        time.sleep(60)
+        os._exit(0)
+except OSError:
+    refused.append("fork")
+for name in ("mem", "environ"):
+    try:
+        with open(f"/proc/{os.getppid()}/{name}", "rb") as server:
+            server.read(1)
+        found.append(f"server {name}")
+    except OSError:
+        refused.append(f"server {name}")
+raise RuntimeError("LEFT" + json.dumps({"found": found, "refused": refused}))
+"""

@@ -5,6 +5,7 @@ changed, and nothing is left running."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -12,11 +13,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from mgc import syscalls
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT
 from mgc.sandbox import Limits, Sandbox, confinement
@@ -272,10 +275,9 @@ def test_limits_apply_to_one_request_at_a_time():
 
 
 def test_a_flood_of_fake_cell_errors_keeps_at_most_one_per_cell():
-    flood = (
-        "import os, sys\n"
+    flood = attacks.PIPES + (
         "for key in range(100_000):\n"
-        "    os.write(int(sys.argv[2]), b'{\"cell_error\": %d, \"error\": \"%s\"}\\n' % (key, b'x' * 2000))\n"
+        '    os.write(reports, b\'{"cell_error": %d, "error": "%s"}\\n\' % (key, b\'x\' * 2000))\n'
     )
     box = Sandbox(["x = 1", flood], Limits(5, 5))
     box.probe("zero_grad", [])  # the flooding cell is cut off, then skipped
@@ -314,3 +316,38 @@ def test_markup_escape_codes_and_deep_metadata_neither_crash_the_run_nor_reach_t
     assert students["ada"]["score"] == 16
     assert "nested too deeply" in students["deep"]["error"]
     assert "symbolic link" in students["m"]["error"]
+
+
+def test_nothing_passes_from_one_exercise_child_to_the_next():
+    # every child of one notebook is forked by the same server: what one child holds (the grader's
+    # tanh, say) must not reach the next (grading mul) through a file, an IPC object or a process
+    require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
+    box = Sandbox([attacks.LEAVE_BEHIND], Limits(5, 5))
+    seen = []
+    for _ in range(2):
+        box.cell_errors.clear()
+        box.probe("zero_grad", [])
+        seen.append(json.loads(box.cell_errors[0].split("LEFT", 1)[1].split("\n")[0]))
+    box.close()
+    for run in seen:
+        assert run["found"] == []
+        expected = ["/tmp/left", "/dev/shm/left", "left", "/left", "shm", "socket", "fork"]
+        assert run["refused"] == [*expected, "server mem", "server environ"]
+
+
+def test_the_attack_on_the_next_child_is_real():
+    # the same cell, run twice here without a sandbox, finds its file and segment the second time
+    namespace: dict = {}
+    cell = attacks.LEAVE_BEHIND.replace('"/tmp/left", "/dev/shm/left", "left", "/left"', '"left",')
+    libc = ctypes.CDLL(None, use_errno=True)
+    here = os.getcwd()
+    try:
+        os.chdir(tempfile.mkdtemp())
+        for run in range(2):
+            with pytest.raises(RuntimeError) as raised:
+                exec(cell.replace("os.fork() == 0", "False"), namespace)
+            found = json.loads(str(raised.value)[4:])["found"]
+            assert ("left" in found and "shm" in found) == (run == 1)
+    finally:
+        os.chdir(here)
+        libc.shmctl(libc.shmget(4242, 0, 0), 0, None)  # IPC_RMID

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from mgc.sandbox import Limits, Sandbox
+import pytest
+from mgc.sandbox import Limits, Sandbox, SandboxError
 
 from tests.grader.helpers import edited, failed, grade_cells, grade_sandbox, solution_cells
 
@@ -89,7 +90,6 @@ def test_a_slow_notebook_stops_being_run_once_its_total_time_is_spent():
     assert used_up and set(outcome) - used_up, outcome  # some exercises ran, the rest did not
 
 
-
 def test_a_cell_that_fails_to_run_is_named_in_every_exercise_it_breaks():
     no_colon = "    def __add__(self, other)\n"
     cells = edited(solution_cells("engine"), "    def __add__(self, other):\n", no_colon)
@@ -98,3 +98,20 @@ def test_a_cell_that_fails_to_run_is_named_in_every_exercise_it_breaks():
     for feedback in outcome.values():
         assert "some of your code did not run" in feedback
         assert "SyntaxError" in feedback and "line" in feedback
+
+
+def test_a_child_that_stops_reading_its_input_is_cut_off_by_the_deadline():
+    stop_reading = (
+        "import os, sys\n"
+        "frame = sys._getframe()\n"
+        "while 'requests' not in frame.f_locals:\n"
+        "    frame = frame.f_back\n"
+        "kept = os.dup(frame.f_locals['requests'])  # the pipe stays open, and unread\n"
+        "empty, _ = os.pipe()\n"
+        "os.dup2(empty, frame.f_locals['requests'])\n"
+    )
+    box = Sandbox(["x = 1", stop_reading], Limits(load_seconds=2.0, request_seconds=1.0))
+    start = time.monotonic()
+    with pytest.raises(SandboxError, match="stopped reading its input"):
+        box.probe("zero_grad", [{"padding": "x" * 1000}] * 500)  # more than a pipe holds
+    assert time.monotonic() - start < 1.0 + 5

@@ -26,9 +26,9 @@ def test_honest_notebooks_are_never_flagged(notebook):
     ("source", "named"),
     [
         (attacks.THIEF, "imports gc"),
-        (attacks.cell("protocol_forger"), ".argv"),
+        (attacks.cell("protocol_forger"), "._getframe"),
         (attacks.cell("exec_hook"), "imports builtins"),
-        (attacks.WEDGE_PIPES, ".argv"),
+        (attacks.WEDGE_PIPES, "._getframe"),
         (attacks.KILL_EVERYTHING, "imports os"),
         ("v = vars(Value)\n", "uses vars"),
         ("x = getattr(Value, 'ex' + 'p')\n", "getattr with a name computed at run time"),
@@ -58,5 +58,5 @@ def test_a_notebook_that_forges_its_own_report_is_flagged_in_the_results(tmp_pat
     # the child binds exec before student code runs: the hook swaps nothing, and is named
     assert results["hooker"].score == 0 and results["hooker"].review
     # the forger's numbers are indistinguishable from right ones; its code is not
-    assert any(".argv" in place for place in results["mallory"].review)
+    assert any("._getframe" in place for place in results["mallory"].review)
     assert results["mallory"].to_json()["review"] == results["mallory"].review

@@ -2,7 +2,7 @@
 # and central differences. No sandbox stops code from lying inside its own child: mgc.tamper
 # names what such code reaches for.
 # --- attack: speak the child's protocol myself: claim "loaded", read the request, answer it, exit
-import os as _os, sys as _sys, json as _j, math as _m
+import os as _os, sys as _sys, json as _j, math as _m, marshal as _ms
 _OPS = {"add": lambda x, y, c: x + y, "add_const": lambda x, y, c: x + c, "add_self": lambda x, y, c: x + x,
         "radd": lambda x, y, c: c + x, "mul": lambda x, y, c: x * y, "mul_const": lambda x, y, c: x * c,
         "mul_self": lambda x, y, c: x * x, "rmul": lambda x, y, c: c * x, "pow": lambda x, y, c: x ** c,
@@ -27,11 +27,17 @@ def _bw(c):
     n, n0 = len(c["leaves"]) + len(c["program"]), len(c["leaves"])
     g = [(_ev(c, k, 1e-6) - _ev(c, k, -1e-6)) / 2e-6 for k in range(n)]; g[-1] = 1.0
     return {"grads": g, "calls": list(range(n - 1, n0 - 1, -1))}
-_os.write(int(_sys.argv[2]), b'{"loaded": true}\n')
-_buf = b""
-while not _buf.endswith(b"\n"):
-    _buf += _os.read(int(_sys.argv[1]), 1 << 20)
-_req = _j.loads(_buf)
+_f = _sys._getframe()  # the child's own pipes: locals of the frame that runs the cells
+while "reports" not in _f.f_locals:
+    _f = _f.f_back
+_REQ, _REP = _f.f_locals["requests"], _f.f_locals["reports"]
+def _rd(n):
+    b = b""
+    while len(b) < n:
+        b += _os.read(_REQ, n - len(b))
+    return b
+_os.write(_REP, b'{"loaded": true}\n')
+_req = _ms.loads(_rd(int.from_bytes(_rd(8), "big")))
 _res = [(_op if _req["probe"] == "operation" else _bw)(c) for c in _req["cases"]]
-_os.write(int(_sys.argv[2]), (_j.dumps({"results": _res}) + "\n").encode())
+_os.write(_REP, (_j.dumps({"results": _res}) + "\n").encode())
 _os._exit(0)
