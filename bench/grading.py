@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "grader"))
 
 from mgc import nbgrader_course as nbg  # noqa: E402
+from mgc.manifest import load  # noqa: E402
 
 MGC = str(Path(sys.executable).parent / "mgc")
 TARGET_RATIO = 10.0  # mgc grade, and nbgrader + mgc, against stock nbgrader
@@ -146,7 +147,11 @@ def main() -> int:
         return "ok" if ok else "MISSED"
 
     def hung(totals: dict | None) -> str:
-        return "not graded" if totals is None else f"{totals[('hal', 'engine')]:g} of 16"
+        return (
+            "not graded"
+            if totals is None
+            else f"{totals[('hal', 'engine')]:g} of {load().assignment('engine').max_score:g}"
+        )
 
     rows = [
         ("stock nbgrader autograde", f"{stock_seconds:.1f} s", f"{stock_seconds / n:.2f} s", ""),

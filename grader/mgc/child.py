@@ -159,6 +159,7 @@ def main(requests: int, reports: int) -> None:
     setup = receive()
     helpers: dict = {"__name__": "mgc_helpers"}
     run(marshal.loads(setup["helpers"]), helpers)
+    helpers["CELLS"] = list(setup["cells"])
     describe = helpers["describe"]
 
     namespace: dict = {"__name__": "__main__", "get_ipython": _NoIPython}
@@ -173,6 +174,7 @@ def main(requests: int, reports: int) -> None:
     request = receive()
     grader: dict = {"__name__": "mgc_probes"}
     run(marshal.loads(request["payload"]), grader)
+    grader["CELLS"] = helpers["CELLS"]
     send({"results": grader[request["probe"]](namespace, request["cases"], **request["options"])})
 
 

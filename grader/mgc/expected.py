@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from mgc.probes import apply
+from mgc.probes import evaluate
 
 F64 = torch.float64
 
@@ -21,6 +21,7 @@ F64 = torch.float64
 # finite differences, and a much tighter one against PyTorch's exact gradients.
 TORCH_TOLERANCE = (1e-8, 1e-7)
 FINITE_DIFFERENCE_TOLERANCE = (1e-5, 1e-3)
+TRAIN_TOLERANCE = (1e-7, 1e-6)  # losses after many training steps, where rounding adds up
 
 
 def close(actual: float, expected: float, tolerance: tuple[float, float] = TORCH_TOLERANCE) -> bool:
@@ -47,9 +48,10 @@ def value_and_grads(build: Callable[[list[torch.Tensor]], torch.Tensor], values:
     return out.item(), [0.0 if g is None else g.item() for g in grads]
 
 
-def operation(op: str, values: Sequence[float], const: float | None):
-    """The value of one operation and its local derivative with respect to each operand."""
-    return value_and_grads(lambda xs: apply(op, xs, const), values)
+def operation(expression: str, values: Sequence[float], const: float | None):
+    """The value of one operation (an expression in a, b and c) and its local derivative with
+    respect to each operand."""
+    return value_and_grads(lambda xs: evaluate(expression, xs, const), values)
 
 
 def graph_program(leaf_values: Sequence[float], program: Sequence[Sequence]) -> list[float]:
@@ -77,6 +79,13 @@ def softmax(logits: Sequence[float]) -> list[float]:
     return torch.softmax(torch.tensor(logits, dtype=F64), dim=0).tolist()
 
 
+def softmax_grads(logits: Sequence[float], weights: Sequence[float]) -> list[float]:
+    """d/dlogits of sum(weights[i] * softmax(logits)[i])."""
+    return value_and_grads(
+        lambda z: torch.softmax(torch.stack(z), dim=0) @ torch.tensor(weights, dtype=F64), logits
+    )[1]
+
+
 def nll(logits: Sequence[float], target: int):
     return value_and_grads(lambda z: -torch.log_softmax(torch.stack(z), dim=0)[target], logits)
 
@@ -91,14 +100,15 @@ def gradient_abc(a: float, b: float, c: float) -> list[float]:
     return value_and_grads(lambda p: f_abc(*p), [a, b, c])[1]
 
 
-def mlp_losses(sizes, weights, xs, ys, steps: int, lr: float) -> list[float]:
-    """The losses of plain gradient descent on a tanh MLP with the given starting weights."""
-    frozen = (tuple(sizes), tuple(weights), tuple(map(tuple, xs)), tuple(ys), steps, lr)
+def mlp_losses(sizes, weights, xs, ys, steps: int, lr: float, zero_grad: bool = True) -> list[float]:
+    """The losses of plain gradient descent on a tanh MLP with the given starting weights (with
+    zero_grad False: the grads of every step added up, as when they are never reset)."""
+    frozen = (tuple(sizes), tuple(weights), tuple(map(tuple, xs)), tuple(ys), steps, lr, zero_grad)
     return list(_mlp_losses(*frozen))
 
 
 @functools.cache  # the same case for a whole class: simulate it once per grading process
-def _mlp_losses(sizes, weights, xs, ys, steps: int, lr: float) -> tuple[float, ...]:
+def _mlp_losses(sizes, weights, xs, ys, steps: int, lr: float, zero_grad: bool) -> tuple[float, ...]:
     params = leaves(weights)
 
     def forward(x):
@@ -112,12 +122,13 @@ def _mlp_losses(sizes, weights, xs, ys, steps: int, lr: float) -> tuple[float, .
             values = outs
         return values[0]
 
-    losses = []
+    losses, totals = [], [torch.zeros((), dtype=F64) for _ in params]
     for _ in range(steps):
         loss = sum((forward(x) - y) ** 2 for x, y in zip(xs, ys))
         grads = torch.autograd.grad(loss, params)
+        totals = list(grads) if zero_grad else [t + g for t, g in zip(totals, grads)]
         with torch.no_grad():
-            for p, g in zip(params, grads):
+            for p, g in zip(params, totals):
                 p -= lr * g
         losses.append(loss.item())
     return tuple(losses)

@@ -1,7 +1,7 @@
 """Grade submissions: find them, run the pytest graders on each, collect scores and feedback.
 
 Each submission is graded by running its assignment's test module
-(mgc/graders/test_<assignment>.py) with pytest, in this process, so that
+(mgc/graders/, one test per exercise) with pytest, in this process, so that
 `import torch` and pytest's own start-up are paid once, not once per student.
 Student code itself only ever runs in the sandbox's child processes.
 """
@@ -192,8 +192,9 @@ def grade_notebook(path: Path, assignment: Assignment, options: Options, student
     result.review = reaches(student_code(notebook))
     collector = _Collector()
     args = [
-        str(GRADERS / f"test_{assignment.id}.py"),
+        str(GRADERS / "test_exercises.py"),
         f"--submission={path}",
+        f"--assignment={assignment.id}",
         f"--time-limit={options.time_limit}",
         f"--rootdir={GRADERS}",
         "-c",

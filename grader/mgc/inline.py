@@ -12,8 +12,19 @@ from __future__ import annotations
 
 import json
 
-from mgc.checks import run_check
+from mgc.checks import CheckFailure, run_check
 from mgc.probes import PROBES
+
+
+class TestCellFailure(CheckFailure):
+    """A failed test cell. Jupyter shows `_render_traceback_` in place of the traceback (IPython's
+    hook for exceptions that explain themselves), so the student reads the feedback alone, not
+    the grader's frames."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    def _render_traceback_(self) -> list[str]:
+        return [line for line in str(self).splitlines() if line.strip()]
 
 
 class InlineRunner:
@@ -30,5 +41,8 @@ class InlineRunner:
 def check(exercise_id: str, namespace: dict) -> None:
     """Run exercise `exercise_id`'s visible check (the lecture's cases) on `namespace`: what a
     notebook's test cell shows students. Raises CheckFailure with the feedback when it fails."""
-    run_check(exercise_id, InlineRunner(namespace), None)
+    try:
+        run_check(exercise_id, InlineRunner(namespace), None)
+    except CheckFailure as failure:
+        raise TestCellFailure(str(failure)) from None
     print(f"{exercise_id}: the lecture's cases pass")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +21,14 @@ class Exercise:
     points: float
     symbols: tuple[str, ...]
     cell: str
-    check: str
+    check: str  # "operation", or a named check of mgc.checks
+    ops: tuple[str, ...] = ()  # for an "operation" check: the operations graded on the lecture's cases
+    hidden_ops: tuple[str, ...] = ()  # ... and on random cases (ops, if empty)
+
+    @property
+    def methods(self) -> list[str]:
+        """The method names among the symbols ("Value.__add__" -> "__add__")."""
+        return [s.split(".", 1)[1] for s in self.symbols if "." in s]
 
     @property
     def assignment(self) -> str:
@@ -52,6 +59,7 @@ class Assignment:
 @dataclass(frozen=True)
 class Course:
     assignments: tuple[Assignment, ...]
+    operations: dict[str, str] = field(default_factory=dict, hash=False)  # name -> expression in a, b and c
 
     def assignment(self, assignment_id: str) -> Assignment:
         for a in self.assignments:
@@ -95,9 +103,13 @@ def _exercise(raw: dict, assignment_id: str) -> Exercise:
             symbols=tuple(raw["symbols"]),
             cell=raw["cell"],
             check=raw["check"],
+            ops=tuple(raw.get("ops", ())),
+            hidden_ops=tuple(raw.get("hidden_ops", ())),
         )
     except KeyError as missing:
         raise ManifestError(f"an exercise of {assignment_id} has no {missing}") from None
+    if exercise.check == "operation" and not exercise.ops:
+        raise ManifestError(f"exercise {exercise.id} is graded as an operation but names no ops")
     if exercise.assignment != assignment_id:
         raise ManifestError(f"exercise {exercise.id} must start with '{assignment_id}.'")
     if not exercise.points > 0:
@@ -122,7 +134,14 @@ def parse(text: str) -> Course:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ManifestError(f"ids used twice: {', '.join(duplicates)}")
-    return Course(tuple(assignments))
+    operations = dict(data.get("operations", {}))
+    for a in assignments:
+        for e in a.exercises:
+            unknown = [op for op in (*e.ops, *e.hidden_ops) if op not in operations]
+            if unknown:
+                names = ", ".join(unknown)
+                raise ManifestError(f"exercise {e.id} names operations not in [operations]: {names}")
+    return Course(tuple(assignments), operations)
 
 
 @cache

@@ -47,43 +47,37 @@ def describe(error: BaseException) -> str:
         return str(error)
     import traceback  # here, not at the top: a child imports it only when it has an error to describe
 
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell")]
-    where = "".join(f"\n  {f.filename}, line {f.lineno}: {f.line}" for f in frames[-3:])
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__, limit=None) if f.filename.startswith("<cell")
+    ]
+    where = "".join(
+        f"\n  {f.filename}, line {f.lineno}{_source_line(f.filename, f.lineno)}" for f in frames[-3:]
+    )
     return f"{type(error).__name__}: {error}{where}"
 
 
+CELLS: list[str] = []  # the notebook's code cells, set by the child (mgc.child) so errors can quote them
+
+
+def _source_line(filename: str, lineno: int | None) -> str:
+    """': the line' of cell "<cell N>", or nothing where there is none to quote."""
+    try:
+        line = CELLS[int(filename[6:-1]) - 1].splitlines()[(lineno or 0) - 1].strip()
+    except (ValueError, IndexError):
+        return ""
+    return f": {line}" if line else ""
+
+
 # ---- the operations, written once for any engine with the lecture's API --------
-# `apply` runs on the student's Values in the child and on torch tensors in the
-# parent, so both sides compute the very same expression.
+# Each operation is an expression (course.toml's [operations]) that `evaluate` runs on
+# the student's Values in the child and on torch tensors in the parent, so both sides
+# compute the very same expression.
 
 
-def apply(op: str, xs: list, c: float | None = None):
-    """Apply operation `op` to the operands `xs` (and the plain number `c`)."""
-    x = xs[0]
-    y = xs[1] if len(xs) > 1 else None
-    table = {
-        "add": lambda: x + y,
-        "add_const": lambda: x + c,
-        "add_self": lambda: x + x,
-        "radd": lambda: c + x,
-        "mul": lambda: x * y,
-        "mul_const": lambda: x * c,
-        "mul_self": lambda: x * x,
-        "rmul": lambda: c * x,
-        "pow": lambda: x**c,
-        "exp": lambda: x.exp(),
-        "log": lambda: x.log(),
-        "tanh": lambda: x.tanh(),
-        "relu": lambda: x.relu(),
-        "neg": lambda: -x,
-        "sub": lambda: x - y,
-        "sub_const": lambda: x - c,
-        "rsub": lambda: c - x,
-        "truediv": lambda: x / y,
-        "truediv_const": lambda: x / c,
-        "rtruediv": lambda: c / x,
-    }
-    return table[op]()
+def evaluate(expression: str, xs: list, c: float | None = None):
+    """The expression in a, b (the operands `xs`) and c (a plain number)."""
+    names = {"a": xs[0], "b": xs[1] if len(xs) > 1 else None, "c": c, "__builtins__": {}}
+    return eval(expression, names)  # an expression from course.toml, never from a student
 
 
 # ---- the grader's own, correct operations ---------------------------------------
@@ -280,7 +274,7 @@ def _leaves_and_root(V, case, shift=None):
         i, delta = shift
         values[i] += delta
     leaves = [V(v) for v in values]
-    return leaves, apply(case["op"], leaves, case.get("const"))
+    return leaves, evaluate(case["expr"], leaves, case.get("const"))
 
 
 @cases_of
@@ -293,8 +287,10 @@ def operation(ns: dict, case: dict, keep: list[str], cls: str = "Value") -> dict
         raise ProbeError(f"{case['op']} returned {type(out).__name__}, not a {cls}")
     for leaf, pre in zip(leaves, case["pre"]):
         leaf.grad = pre
+    reached = {id(v) for v in topological_order(out)}
     walk_backward(out, case["seed"])
     result = {"data": number(out.data, "out.data"), "grads": [number(v.grad, "grad") for v in leaves]}
+    result["reached"] = [id(leaf) in reached for leaf in leaves]  # by out's children, as backward() walks
     result["numeric"] = [_central_difference(V, case, i) for i in range(len(leaves))]
     return result
 
@@ -401,10 +397,20 @@ def build_softmax_nll(ns, leaves, case):
 
 @cases_of
 def softmax(ns: dict, case: dict) -> dict:
-    """The student's softmax on plain-number logits (wrapped in the grader's Values): the probabilities."""
+    """The student's softmax on logits (the grader's operations on the student's Values): the
+    probabilities, and the logits' grads of sum(weights[i] * probs[i]), walked by the grader."""
     V = isolate(student_class(ns), [])
-    probs = ns["softmax"]([V(z) for z in case["values"]])
-    return {"probs": [number(p.data, "a probability") for p in probs]}
+    logits = [V(z) for z in case["values"]]
+    probs = ns["softmax"](logits)
+    result = {"probs": [number(p.data, "a probability") for p in probs]}
+    if len(probs) == len(logits):
+        add, mul = granted("op_add"), granted("op_mul")
+        total = mul(probs[0], case["weights"][0])
+        for p, w in zip(probs[1:], case["weights"][1:]):
+            total = add(total, mul(p, w))
+        walk_backward(total)
+        result["grads"] = [number(z.grad, "grad") for z in logits]
+    return result
 
 
 # ---- probes: the neural-net library ----------------------------------------------

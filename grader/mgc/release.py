@@ -1,8 +1,9 @@
 """Derive the student release from the instructor's notebooks.
 
-Two steps: write course.toml's points into the nbgrader metadata of each
-solution notebook's test cells (so points are typed once), then let nbgrader's
-own `generate_assignment` write exercises/ from solutions/.
+Three steps: write course.toml's points into the nbgrader metadata of each
+solution notebook's test cells and into the README's table of exercises (so
+points are typed once), then let nbgrader's own `generate_assignment` write
+exercises/ from solutions/.
 """
 
 from __future__ import annotations
@@ -44,6 +45,34 @@ def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
     return changed
 
 
+README = ROOT / "README.md"
+TABLE_START = "<!-- the exercises: written from course.toml by `mgc release` -->\n"
+TABLE_END = "<!-- end of the exercises -->\n"
+
+
+def exercise_table(course: Course) -> str:
+    """The README's table: each assignment, its exercises and their points."""
+    rows = ["| assignment | exercises (points) | total |", "|---|---|---|"]
+    for a in course.assignments:
+        listed = ", ".join(f"`{e.id.split('.', 1)[1]}` ({e.points:g})" for e in a.exercises)
+        rows.append(f"| `{a.id}` | {listed} | {a.max_score:g} |")
+    return "\n".join(rows) + "\n"
+
+
+def sync_readme(course: Course, readme: Path = README) -> bool:
+    """Write the table of exercises between the README's markers; True if it changed."""
+    text = readme.read_text(encoding="utf-8")
+    try:
+        head, rest = text.split(TABLE_START, 1)
+        _, tail = rest.split(TABLE_END, 1)
+    except ValueError:
+        raise ReleaseError(f"{readme.name} has no table markers ({TABLE_START.strip()})") from None
+    new = head + TABLE_START + exercise_table(course) + TABLE_END + tail
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
     """Run nbgrader generate_assignment for every assignment, writing into `release_dir`."""
     if importlib.util.find_spec("nbgrader") is None:
@@ -69,6 +98,7 @@ def release(release_dir: Path | None = None) -> list[Path]:
     course = load()
     for assignment in course.assignments:
         sync_points(assignment)
+    sync_readme(course)
     target = release_dir or ROOT / "exercises"
     generate(course, target)
     return sorted(target.glob("*/*.ipynb"))

@@ -20,7 +20,7 @@ from mgc.sandbox import Limits, Sandbox, SandboxError, confinement
 def main() -> None:
     targets = {**json.loads(sys.argv[1]), "grader_pid": str(os.getpid())}
     thief = Sandbox([attacks.THIEF], Limits(5, 5))
-    case = {"op": "mul", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
+    case = {"op": "mul", "expr": "a * b", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
     stolen = thief.probe("operation", [case], keep=["__mul__"])[0]
     snoop = Sandbox([attacks.snoop(targets)], Limits(5, 5))
     snoop.probe("zero_grad", [])

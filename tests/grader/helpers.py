@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import random
-
-from mgc.checks import CheckFailure, run_check
+from mgc.checks import CheckFailure, case_rng, run_check
 from mgc.manifest import ROOT, load
 from mgc.notebook import read_notebook, student_code
 from mgc.sandbox import Limits, Sandbox, SandboxError
@@ -31,7 +29,7 @@ def grade_sandbox(assignment: str, sandbox: Sandbox, seed: int = 0) -> dict[str,
     outcome = {}
     for exercise in load().assignment(assignment).exercises:
         try:
-            run_check(exercise.id, sandbox, random.Random(seed))
+            run_check(exercise.id, sandbox, case_rng(seed, exercise.id))
             outcome[exercise.id] = ""
         except (CheckFailure, SandboxError) as failure:
             outcome[exercise.id] = str(failure) or type(failure).__name__

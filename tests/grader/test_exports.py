@@ -25,6 +25,9 @@ from mgc.manifest import ROOT, load
 
 MGC = str(Path(sys.executable).parent / "mgc")
 SAMPLES = ROOT / "samples"
+ENGINE = load().assignment("engine")
+FULL = f"{ENGINE.max_score:g}"
+ADD = load().exercise("engine.add").points
 
 
 def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tmp_path):
@@ -55,7 +58,11 @@ def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tm
     assert list(rows[0])[4:] == [e.id for e in load().exercises] + ["review"]
     assert {r["review"] for r in rows} == {""}  # honest notebooks: nothing to look at
     ben = rows[1]
-    assert float(ben["score"]) == 14 and float(ben["engine.add"]) == 0 and float(ben["engine.mul"]) == 2
+    assert (
+        float(ben["score"]) == ENGINE.max_score - ADD
+        and float(ben["engine.add"]) == 0
+        and float(ben["engine.mul"]) == 2
+    )
     assert ben["nn.train"] == ""  # not this assignment's exercise
 
 
@@ -78,7 +85,7 @@ def test_the_gradescope_zip_is_laid_out_as_gradescope_unpacks_it(tmp_path):
         pyproject = tomllib.loads(z.read("pyproject.toml").decode())
     # Gradescope unpacks the zip's contents into /autograder/source: everything sits at the root
     assert {"setup.sh", "run_autograder", "pyproject.toml", "course.toml", "README.md"} <= names
-    assert "grader/mgc/graders/test_engine.py" in names and "grader/mgc/manifest.py" in names
+    assert "grader/mgc/graders/test_exercises.py" in names and "grader/mgc/manifest.py" in names
     assert not any(n.startswith("source/") for n in names)
     # no answers: not the reference engine, the solutions, the release or the samples
     assert not any(n.split("/")[0] in ("reference", "solutions", "exercises", "samples") for n in names)
@@ -196,9 +203,6 @@ def _run_autograder(root: Path, upload: dict[str, Path | Link | str], sandbox: s
     return results
 
 
-ENGINE = load().assignment("engine")
-
-
 def test_the_gradescope_autograder_gives_the_honest_sample_full_marks(autograder):
     results = _run_autograder(
         autograder,
@@ -207,10 +211,10 @@ def test_the_gradescope_autograder_gives_the_honest_sample_full_marks(autograder
             "nn.ipynb": SAMPLES / "ada" / "nn" / "nn.ipynb",  # another assignment's: not graded
         },
     )
-    assert results["score"] == ENGINE.max_score == 16
+    assert results["score"] == ENGINE.max_score
     assert [t["name"] for t in results["tests"]] == [e.id for e in ENGINE.exercises]
     assert all(t["status"] == "passed" and t["visibility"] == "after_due_date" for t in results["tests"])
-    assert results["output"].startswith("Graded engine.ipynb: 16 of 16 points.")
+    assert results["output"].startswith(f"Graded engine.ipynb: {FULL} of {FULL} points.")
     assert "nn.ipynb (the nn assignment's notebook)" in results["output"]
     assert results["stdout_visibility"] == "hidden"
     mode = os.stat(autograder / "source").st_mode, os.stat(autograder / "mgc-venv").st_mode
@@ -224,7 +228,9 @@ def test_the_gradescope_autograder_finds_the_notebook_in_a_folder_and_explains_a
     assert results["score"] == ENGINE.max_score - 2
     add = results["tests"][0]
     assert add["name"] == "engine.add" and add["score"] == 0 and "+=" in add["output"]
-    assert results["output"].startswith("Graded work/engine/engine.ipynb: 14 of 16 points.")
+    assert results["output"].startswith(
+        f"Graded work/engine/engine.ipynb: {ENGINE.max_score - ADD:g} of {FULL} points."
+    )
 
 
 def test_three_notebooks_uploaded_are_not_summed(autograder):
@@ -351,7 +357,7 @@ def test_a_hostile_stub_cannot_forge_its_gradescope_results(autograder, tmp_path
         shutil.rmtree(drop, ignore_errors=True)
     assert results["score"] == 0  # the stub's honest score: every exercise unanswered
     assert [t["name"] for t in results["tests"]] == [e.id for e in ENGINE.exercises]
-    assert results["output"].startswith("Graded engine.ipynb: 0 of 16 points.")
+    assert results["output"].startswith(f"Graded engine.ipynb: 0 of {FULL} points.")
     assert "FORGED" not in json.dumps(results) and results["stdout_visibility"] == "hidden"
     assert {folder: _files(autograder / folder) for folder in before} == before
     # the attack ran, and every attempt failed; it says so in the feedback, the only way out

@@ -20,8 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from mgc import syscalls
+from mgc.checks.operations import op_case
 from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT
+from mgc.manifest import ROOT, load
 from mgc.sandbox import Limits, Sandbox, confinement
 
 from tests.conftest import require
@@ -29,6 +30,7 @@ from tests.grader import attacks
 from tests.grader.helpers import grade_sandbox, solution_cells
 
 SAMPLE = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"  # full marks
+FULL = load().assignment("engine").max_score
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +95,7 @@ def test_a_thief_with_empty_stubs_steals_nothing(tmp_path):
     hand_in(tmp_path, "thief", attacks.THIEF)
     hand_in(tmp_path, "ada")
     got = scores(tmp_path)
-    assert got == {"thief": 0, "ada": 16}
+    assert got == {"thief": 0, "ada": FULL}
 
 
 def test_the_thief_does_find_the_other_operations_so_the_test_is_real(tmp_path):
@@ -108,11 +110,11 @@ def test_the_thief_does_find_the_other_operations_so_the_test_is_real(tmp_path):
 
 
 def _mul_case() -> dict:
-    return {"op": "mul", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
+    return op_case("mul", [2.0, 3.0])
 
 
 def _add_case() -> dict:
-    return {"op": "add", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
+    return op_case("add", [2.0, 3.0])
 
 
 # ---- reaching outside the sandbox ------------------------------------------------------------
@@ -169,8 +171,8 @@ def test_wedged_pipes_and_kill_everything_cost_the_attacker_only(tmp_path):
     start = time.monotonic()
     got = scores(tmp_path, seconds=2.0, jobs=2)
     elapsed = time.monotonic() - start
-    assert got["ada"] == got["bea"] == 16
-    assert got["wedge"] <= 16 and got["killer"] <= 16
+    assert got["ada"] == got["bea"] == FULL
+    assert got["wedge"] <= FULL and got["killer"] <= FULL
     assert got["wedge"] == 0, "the wedged child should time out on every exercise"
     assert elapsed < 120, elapsed
 
@@ -223,7 +225,7 @@ def test_hostile_files_are_refused_by_name_and_the_class_is_graded(tmp_path):
     start = time.monotonic()
     results = {r.student: r for r in grade_paths([tmp_path], Options(seed=7, time_limit=3.0))}
     elapsed = time.monotonic() - start
-    assert results["ada"].score == 16
+    assert results["ada"].score == FULL
     expected = {
         "copycat": "symbolic link",
         "zeros": "symbolic link",
@@ -246,7 +248,7 @@ def test_a_second_notebook_is_flagged_and_not_summed(tmp_path):
     results = grade_paths([tmp_path], Options(seed=7, time_limit=3.0))
     counted = {(r.student, r.path): r.score for r in results if r.counts}
     flagged = {r.path: r.duplicate_of for r in results if r.duplicate_of}
-    assert counted == {("ada", str(first)): 16, ("thief", str(tmp_path / "thief/engine/engine.ipynb")): 0}
+    assert counted == {("ada", str(first)): FULL, ("thief", str(tmp_path / "thief/engine/engine.ipynb")): 0}
     assert flagged == {
         str(first.parent / "engine-copy.ipynb"): str(first),
         str(tmp_path / "thief/engine/better.ipynb"): str(tmp_path / "thief/engine/engine.ipynb"),
@@ -259,7 +261,7 @@ def test_a_notebook_never_changes_during_grading_from_inside(tmp_path):
     writer = f"open({str(classmate)!r}, 'w').write('{{}}')\n"
     hand_in(tmp_path, "writer", extra=writer)
     got = scores(tmp_path)
-    assert got["bea"] == 16 and classmate.read_bytes() == before
+    assert got["bea"] == FULL and classmate.read_bytes() == before
 
 
 def test_limits_apply_to_one_request_at_a_time():
@@ -313,7 +315,7 @@ def test_markup_escape_codes_and_deep_metadata_neither_crash_the_run_nor_reach_t
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert b"\x1b" not in done.stdout and b"pwned\x07" not in done.stdout
     students = {s["student"]: s for s in json.loads(out.read_text())["submissions"]}
-    assert students["ada"]["score"] == 16
+    assert students["ada"]["score"] == FULL
     assert "nested too deeply" in students["deep"]["error"]
     assert "symbolic link" in students["m"]["error"]
 

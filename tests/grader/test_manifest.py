@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import json
+import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -11,6 +13,7 @@ from mgc.checks import CHECKS
 from mgc.cli import main
 from mgc.grading import GRADERS
 from mgc.manifest import ROOT, ManifestError, load, parse
+from mgc.release import TABLE_END, TABLE_START, exercise_table
 
 # The eight exercises the course's brief names, each of which must be graded on its own.
 BRIEF = {
@@ -35,14 +38,25 @@ def test_every_exercise_of_the_brief_is_its_own_exercise_with_points():
 
 def test_every_exercise_has_a_check_and_a_grader_test_marked_with_its_id():
     for assignment in load().assignments:
-        module = ast.parse((GRADERS / f"test_{assignment.id}.py").read_text())
-        marked = {}
-        for node in module.body:
-            if isinstance(node, ast.FunctionDef):
-                for deco in node.decorator_list:
-                    if isinstance(deco, ast.Call) and getattr(deco.func, "attr", "") == "exercise":
-                        marked[node.name] = deco.args[0].value
-        assert marked == {e.check: e.id for e in assignment.exercises}
+        collected = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(GRADERS / "test_exercises.py"),
+                "--collect-only",
+                "-q",
+                f"--assignment={assignment.id}",
+                f"--rootdir={GRADERS}",
+                "-c",
+                str(GRADERS / "pytest.ini"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        ids = re.findall(r"test_exercise\[([\w.]+)\]", collected)
+        assert ids == [e.id for e in assignment.exercises]
         for e in assignment.exercises:
             assert e.id in CHECKS
 
@@ -102,3 +116,9 @@ def test_mgc_list_prints_every_exercise(capsys):
 def test_a_broken_manifest_says_what_is_wrong(text, message):
     with pytest.raises(ManifestError, match=message):
         parse(text)
+
+
+def test_the_readme_table_of_exercises_is_the_manifest():
+    text = (ROOT / "README.md").read_text()
+    assert TABLE_START + exercise_table(load()) + TABLE_END in text, "run `mgc release`"
+    assert "`sigmoid` (1)" in exercise_table(load())

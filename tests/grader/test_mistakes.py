@@ -120,6 +120,54 @@ MISTAKES = [
         "nn", "        model.zero_grad()\n", "", "nn.train", "zero_grad()", id="training-never-zeroes-grads"
     ),
     pytest.param(
+        "nn",
+        "p.data += -learning_rate * p.grad",
+        "p.data += -0.05 * p.grad",
+        "nn.train",
+        "not the learning_rate",
+        id="training-ignores-its-learning-rate",
+    ),
+    pytest.param(
+        "nn",
+        "p.data += -learning_rate * p.grad",
+        "p.data += learning_rate * p.grad",
+        "nn.train",
+        "uphill",
+        id="training-climbs-the-loss",
+    ),
+    pytest.param(
+        "engine",
+        "(self,), 'ReLU')",
+        "(), 'ReLU')",
+        "engine.relu",
+        "operands as children",
+        id="relu-output-has-no-children",
+    ),
+    pytest.param(
+        "engine",
+        "other * self.data**(other - 1) * out.grad",
+        "other * out.data / self.data * out.grad",
+        "engine.pow",
+        None,
+        id="pow-backward-divides-by-the-base",
+    ),
+    pytest.param(
+        "engine",
+        "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return self * -1",
+        "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return 0 - self",
+        "engine.composites",
+        None,
+        id="neg-needs-an-rsub-the-class-lacks",
+    ),
+    pytest.param(
+        "softmax",
+        "total = sum(counts)",
+        "total = sum(c.data for c in counts)",
+        "softmax.softmax",
+        "not from their .data",
+        id="softmax-denominator-from-data",
+    ),
+    pytest.param(
         "derivatives",
         "return (f(x + h) - f(x - h)) / (2 * h)",
         "return (f(x + h) - f(x - h)) / h",
@@ -144,9 +192,11 @@ def test_a_classic_mistake_costs_exactly_its_own_exercise(assignment, old, new, 
     assert failed(outcome) == {exercise}, outcome
     feedback = outcome[exercise]
     assert feedback.startswith(exercise + ":")
-    assert "expected" in feedback or "raised" in feedback
+    assert "expected" in feedback or "raised" in feedback or "not among" in feedback
     if hint is not None:
         assert "hint:" in feedback and hint in feedback, feedback
+    else:  # no hint unless the mistake was diagnosed
+        assert "hint:" not in feedback, feedback
 
 
 ITERATIVE_TOPO = """

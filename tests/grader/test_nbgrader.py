@@ -59,8 +59,9 @@ def test_nbgrader_and_mgc_agree_on_the_sample_class(tmp_path):
 
 # ---- dishonest students ------------------------------------------------------------------------
 
-# Each attack is appended to ben's honest engine solution (14 of 16), wrapped so that the honest
-# code still loads wherever the attack fails. COURSE is replaced by the course folder's absolute path.
+# Each attack is appended to ben's honest engine solution (all but engine.add's points),
+# wrapped so that the honest code still loads wherever the attack fails. COURSE is replaced
+# by the course folder's absolute path.
 FOLDERS = "[pathlib.Path.cwd(), *pathlib.Path.cwd().parents, pathlib.Path(COURSE)]"
 ATTACKS = {
     # replaces every notebook of the class with an empty one, before most of them are graded
@@ -160,7 +161,7 @@ def test_students_cannot_forge_grades_under_nbgrader(tmp_path):
     assert _digests(course / "submitted") | _digests(course / "solutions") == before  # nothing written
 
     honest = grade_notebook(ben, load().assignment("engine"), Options(seed=8), "ben").score
-    assert honest == 14
+    assert honest == load().assignment("engine").max_score - load().exercise("engine.add").points
     for student in ATTACKS:
         assert totals[(student, "engine")] <= honest, student
     ours = {(r.student, r.assignment): r.score for r in grade_paths([klass], Options(seed=8))}
@@ -174,7 +175,7 @@ def test_students_cannot_forge_grades_under_nbgrader(tmp_path):
     )
     assert ours.pop(("dora", "derivatives")) < 5  # so nbgrader's copy is what was graded
     assert handed_in == ours  # every classmate keeps the score mgc gives, attackers included
-    assert ours[("ada", "engine")] == 16 and ours[("eve", "engine")] == 0
+    assert ours[("ada", "engine")] == load().assignment("engine").max_score and ours[("eve", "engine")] == 0
     assert all(v == 0 for k, v in totals.items() if k not in ours and k[0] != "dora")
 
 
@@ -217,7 +218,8 @@ def test_sandboxgrade_writes_each_verdict_for_nbgrader_to_score():
     assert "+=" in add[0].evalue and add[0].traceback == [f"CheckFailure: {add[0].evalue}"]
     assert all([o.output_type for o in out] == ["stream"] for out in outputs.values())
     tests = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert sum(determine_grade(c)[0] for c in tests if not c.metadata["nbgrader"].get("solution")) == 14
+    scored = sum(determine_grade(c)[0] for c in tests if not c.metadata["nbgrader"].get("solution"))
+    assert scored == load().assignment("engine").max_score - load().exercise("engine.add").points
 
 
 def test_sandboxgrade_never_leaves_a_test_cell_without_a_verdict():

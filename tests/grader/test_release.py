@@ -113,3 +113,8 @@ def test_in_the_kernel_a_mistake_fails_its_test_cell_with_the_same_feedback():
             cell.source = ""
     with pytest.raises(CellExecutionError, match="1 - t\\*\\*2, not 1 - t"):
         NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    # what the student sees under the cell: the check's message, no grader frames, no blank lines
+    (error,) = [o for o in tanh_test.outputs if o.output_type == "error"]
+    assert error.traceback[0].startswith("engine.tanh: a.tanh() with a=")
+    assert any("hint: the local derivative of tanh is 1 - t**2" in line for line in error.traceback)
+    assert not any("mgc" in line or "File " in line or not line.strip() for line in error.traceback)

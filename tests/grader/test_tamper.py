@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT
+from mgc.manifest import ROOT, load
 from mgc.notebook import read_notebook, student_code
 from mgc.sandbox import confinement
 from mgc.tamper import reaches
@@ -54,7 +54,7 @@ def test_a_notebook_that_forges_its_own_report_is_flagged_in_the_results(tmp_pat
         nbformat.write(notebook, tmp_path / student / "engine" / "engine.ipynb")
     hand_in(tmp_path, "ada")
     results = {r.student: r for r in grade_paths([tmp_path], Options(seed=1, time_limit=3.0))}
-    assert results["ada"].review == [] and results["ada"].score == 16
+    assert results["ada"].review == [] and results["ada"].score == load().assignment("engine").max_score
     # the child binds exec before student code runs: the hook swaps nothing, and is named
     assert results["hooker"].score == 0 and results["hooker"].review
     # the forger's numbers are indistinguishable from right ones; its code is not

@@ -11,6 +11,7 @@ came back and, for the classic mistakes, a hint that names the mistake.
 from __future__ import annotations
 
 import random
+import zlib
 
 from mgc.checks.backward import BACKWARD
 from mgc.checks.base import Check, CheckFailure, Runner
@@ -18,44 +19,48 @@ from mgc.checks.derivatives import ACCURACY, GRADIENT, ONE_SIDED, SYMMETRIC
 from mgc.checks.graphs import MSE, NEURON, NLL, SOFTMAX
 from mgc.checks.nn import LAYER, MLP, PARAMETERS, TRAIN, ZERO_GRAD
 from mgc.checks.operations import operation_check
+from mgc.manifest import Exercise, ManifestError, load
 
-__all__ = ["CHECKS", "Check", "CheckFailure", "Runner", "run_check"]
+__all__ = ["CHECKS", "NAMED", "Check", "CheckFailure", "Runner", "case_rng", "check_for", "run_check"]
 
-# ---- the registry: exercise id -> check -------------------------------------------------------
+# ---- the registry: exercise id -> check, derived from course.toml ----------------------------
 
-CHECKS: dict[str, Check] = {
-    "derivatives.one_sided": ONE_SIDED,
-    "derivatives.symmetric": SYMMETRIC,
-    "derivatives.gradient": GRADIENT,
-    "derivatives.accuracy": ACCURACY,
-    "engine.add": operation_check(["add", "add_const", "add_self"], ["__add__"], ["add"]),
-    "engine.mul": operation_check(["mul", "mul_const"], ["__mul__"], ["mul"]),
-    "engine.rmul": operation_check(["radd", "rmul"], ["__radd__", "__rmul__"]),
-    "engine.pow": operation_check(["pow"], ["__pow__"]),
-    "engine.exp": operation_check(["exp"], ["exp"]),
-    "engine.tanh": operation_check(["tanh"], ["tanh"]),
-    "engine.relu": operation_check(["relu"], ["relu"]),
-    "engine.composites": operation_check(
-        ["neg", "sub", "truediv"],
-        ["__neg__", "__sub__", "__truediv__"],
-        ["neg", "sub", "sub_const", "truediv"],
-    ),
-    "engine.backward": BACKWARD,
-    "nn.neuron": NEURON,
-    "nn.layer": LAYER,
-    "nn.mlp": MLP,
-    "nn.parameters": PARAMETERS,
-    "nn.zero_grad": ZERO_GRAD,
-    "nn.mse": MSE,
-    "nn.train": TRAIN,
-    "softmax.exp": operation_check(["exp"], ["exp"]),
-    "softmax.log": operation_check(["log"], ["log"]),
-    "softmax.div": operation_check(
-        ["truediv", "rtruediv"], ["__truediv__", "__rtruediv__"], ["truediv", "rtruediv", "truediv_const"]
-    ),
-    "softmax.softmax": SOFTMAX,
-    "softmax.nll": NLL,
+NAMED: dict[str, Check] = {  # what an exercise's `check` may name, besides "operation"
+    "one_sided": ONE_SIDED,
+    "symmetric": SYMMETRIC,
+    "gradient": GRADIENT,
+    "accuracy": ACCURACY,
+    "backward": BACKWARD,
+    "neuron": NEURON,
+    "layer": LAYER,
+    "mlp": MLP,
+    "parameters": PARAMETERS,
+    "zero_grad": ZERO_GRAD,
+    "mse": MSE,
+    "train": TRAIN,
+    "softmax": SOFTMAX,
+    "nll": NLL,
 }
+
+
+def check_for(exercise: Exercise) -> Check:
+    """How `exercise` is graded, as course.toml says."""
+    if exercise.check == "operation":
+        return operation_check(list(exercise.ops), exercise.methods, list(exercise.hidden_ops) or None)
+    if exercise.check not in NAMED:
+        raise ManifestError(
+            f"exercise {exercise.id}: no check named {exercise.check!r} (known: {', '.join(NAMED)})"
+        )
+    return NAMED[exercise.check]
+
+
+CHECKS: dict[str, Check] = {e.id: check_for(e) for e in load().exercises}
+
+
+def case_rng(seed: int, exercise_id: str) -> random.Random:
+    """The random cases of one exercise in a run drawn with `seed`: each exercise its own stream,
+    so that adding an exercise changes no other's cases."""
+    return random.Random(seed ^ zlib.crc32(exercise_id.encode()))
 
 
 def run_check(exercise_id: str, runner: Runner, rng: random.Random | None) -> None:

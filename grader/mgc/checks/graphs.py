@@ -89,18 +89,40 @@ NLL = Check(
 
 
 def judge_softmax(case: dict, result: dict) -> None:
-    want = expected.softmax(case["values"])
+    logits, weights = case["values"], case["weights"]
+    want = expected.softmax(logits)
     if not all_close(result["probs"], want):
         hint = None
-        if all_close(result["probs"], [math.exp(z) for z in case["values"]]):
+        if all_close(result["probs"], [math.exp(z) for z in logits]):
             hint = "divide each count by the sum of all the counts"
         fail(f"probabilities: expected {fmt(want)} (PyTorch), got {fmt(result['probs'])}", hint)
+    want = expected.softmax_grads(logits, weights)
+    got = result.get("grads", [])
+    if not all_close(got, want):
+        hint = None
+        if all_close(got, [w * p for w, p in zip(weights, result["probs"])]):  # d(e_i / S)/dz_i, S fixed
+            hint = (
+                "no gradient flows through the sum in the denominator: build it from the counts "
+                "themselves (Values), not from their .data"
+            )
+        fail(f"grads of the logits: expected {fmt(want)} (PyTorch), got {fmt(got)}", hint)
+
+
+def softmax_case(logits: list[float], weights: list[float]) -> dict:
+    return {"values": logits, "weights": weights}
 
 
 SOFTMAX = Check(
     "softmax",
-    visible=lambda: [{"values": [0.0, 3.0, -2.0, 1.0]}],
-    hidden=lambda rng: [{"values": [round(rng.uniform(-5, 5), 4) for _ in range(n)]} for n in (1, 3, 6)],
+    visible=lambda: [softmax_case([0.0, 3.0, -2.0, 1.0], [1.0, -1.0, 0.5, 2.0])],
+    hidden=lambda rng: [
+        softmax_case(
+            [round(rng.uniform(-5, 5), 4) for _ in range(n)], [round(rng.uniform(-2, 2), 3) for _ in range(n)]
+        )
+        for n in (1, 3, 6)
+    ],
     judge=judge_softmax,
-    describe=lambda c: f"softmax({fmt(c['values'])})",
+    describe=lambda c: (
+        f"softmax({fmt(c['values'])}), then sum(weights[i] * probs[i]) with weights {fmt(c['weights'])}"
+    ),
 )

@@ -8,30 +8,15 @@ import random
 from mgc import expected
 from mgc.checks.base import Check, fail, fmt
 from mgc.expected import FINITE_DIFFERENCE_TOLERANCE, all_close, close
+from mgc.manifest import load
 
-ARITY = {"add": 2, "mul": 2, "sub": 2, "truediv": 2}
-SYMBOL = {
-    "add": "a + b",
-    "add_const": "a + c",
-    "add_self": "a + a",
-    "radd": "c + a",
-    "mul": "a * b",
-    "mul_const": "a * c",
-    "mul_self": "a * a",
-    "rmul": "c * a",
-    "pow": "a ** c",
-    "exp": "a.exp()",
-    "log": "a.log()",
-    "tanh": "a.tanh()",
-    "relu": "a.relu()",
-    "neg": "-a",
-    "sub": "a - b",
-    "sub_const": "a - c",
-    "rsub": "c - a",
-    "truediv": "a / b",
-    "truediv_const": "a / c",
-    "rtruediv": "c / a",
-}
+OPERATIONS = load().operations  # name -> expression in a, b (Values) and c (a number): course.toml
+
+
+def arity(op: str) -> int:
+    return 2 if "b" in OPERATIONS[op] else 1
+
+
 NAMES = "ab"
 
 # Classic mistakes: a wrong local derivative, as a function of (inputs, const, output).
@@ -67,13 +52,13 @@ WRONG_LOCAL = {
 
 def op_case(op: str, values: list[float], const: float | None = None, seed=1.0, pre=None) -> dict:
     pre = pre if pre is not None else [0.0] * len(values)
-    return {"op": op, "values": values, "const": const, "seed": seed, "pre": pre}
+    return {"op": op, "expr": OPERATIONS[op], "values": values, "const": const, "seed": seed, "pre": pre}
 
 
 def describe_op(case: dict) -> str:
     named = ", ".join(f"{n}={fmt(v)}" for n, v in zip(NAMES, case["values"]))
     const = f", c={fmt(case['const'])}" if case.get("const") is not None else ""
-    text = f"{SYMBOL[case['op']]} with {named}{const}, out.grad seeded with {fmt(case['seed'])}"
+    text = f"{case['expr']} with {named}{const}, out.grad seeded with {fmt(case['seed'])}"
     if any(case["pre"]):
         text += f", operand grads pre-loaded with {fmt(case['pre'])}"
     return text
@@ -81,12 +66,20 @@ def describe_op(case: dict) -> str:
 
 def judge_operation(case: dict, result: dict) -> None:
     op, values, const, seed, pre = (case[k] for k in ("op", "values", "const", "seed", "pre"))
-    true_out, local = expected.operation(op, values, const)
+    true_out, local = expected.operation(case["expr"], values, const)
     if not close(result["data"], true_out):
         fail(f"out.data: expected {fmt(true_out)} (PyTorch), got {fmt(result['data'])}")
     want = [p + seed * d for p, d in zip(pre, local)]
     if op.endswith("_self"):  # one leaf used twice: its grad gets both contributions
         want = [pre[0] + seed * local[0]]
+    got = result["grads"]
+    lost = [n for n, reached in zip(NAMES, result.get("reached", [])) if not reached]
+    if lost:
+        fail(
+            f"{', '.join(lost)} is not among out's children (out._prev): a backward() that starts from "
+            f"a later node never reaches it, so its grad stays as it was",
+            "build the result with its operands as children, e.g. Value(data, (self, other), '*')",
+        )
     got = result["grads"]
     if all_close(got, want):
         numeric = [p + seed * n for p, n in zip(pre, result["numeric"])]
@@ -130,7 +123,9 @@ def operation_check(ops: list[str], keep: list[str], hidden_ops: list[str] | Non
     """A check of one or more operations, each graded in isolation from all the others."""
 
     def visible() -> list[dict]:
-        return [c for c in LECTURE_OPS if c["op"] in ops]
+        return [c for c in LECTURE_OPS if c["op"] in ops] + [
+            op_case(op, values) for op in ops if op not in LECTURED for values in DEFAULT_VALUES[arity(op)]
+        ]
 
     def hidden(rng: random.Random) -> list[dict]:
         out = []
@@ -169,8 +164,12 @@ LECTURE_OPS = [
 ]
 
 
+LECTURED = {c["op"] for c in LECTURE_OPS}
+DEFAULT_VALUES = {1: [[0.5], [-1.5], [0.0]], 2: [[2.0, -3.0]]}  # for an operation the lecture never ran
+
+
 def _random_op_case(op: str, rng: random.Random) -> dict:
-    n = ARITY.get(op, 1)
+    n = arity(op)
     values = [round(rng.uniform(-3, 3), 6) for _ in range(n)]
     const = round(rng.uniform(-3, 3), 4)
     if op == "pow":
@@ -195,9 +194,18 @@ def _awkward_cases(op: str) -> list[dict]:
     """Inputs where sloppy code shows: saturation, reuse, negative bases, large exponents."""
     return {
         "add": [op_case("add_self", [1.25], seed=1.5, pre=[0.75]), op_case("add_const", [-2.5], 4.0)],
-        "mul": [op_case("mul_self", [-1.5], seed=0.5, pre=[0.25]), op_case("mul_const", [3.0], -0.5)],
-        "pow": [op_case("pow", [-2.0], 3.0, pre=[0.5]), op_case("pow", [1.1], 10.0, seed=0.5)],
-        "exp": [op_case("exp", [-4.0], seed=2.0, pre=[1.0])],
+        "mul": [
+            op_case("mul_self", [-1.5], seed=0.5, pre=[0.25]),
+            op_case("mul_const", [3.0], -0.5),
+            op_case("mul", [0.0, 2.5], pre=[0.5, 0.5]),
+        ],
+        "pow": [
+            op_case("pow", [-2.0], 3.0, pre=[0.5]),
+            op_case("pow", [1.1], 10.0, seed=0.5),
+            op_case("pow", [0.0], 2.0),
+            op_case("pow", [0.0], 3.0, pre=[0.25]),
+        ],
+        "exp": [op_case("exp", [-4.0], seed=2.0, pre=[1.0]), op_case("exp", [0.0]), op_case("exp", [12.5])],
         "tanh": [op_case("tanh", [20.0], pre=[0.5]), op_case("tanh", [-3.0]), op_case("tanh", [0.0])],
         "relu": [op_case("relu", [0.5], seed=3.0, pre=[-1.0])],
     }.get(op, [])

@@ -1,8 +1,9 @@
-"""The hidden graders: one pytest module per assignment, one test per exercise.
+"""The hidden graders: one pytest test per exercise, generated from course.toml.
 
-Run them against a submission with plain pytest:
+Run them against a submission with plain pytest (the assignment is the one whose
+notebook name the submission has, or --assignment):
 
-    pytest grader/mgc/graders/test_engine.py --submission path/to/engine.ipynb
+    pytest grader/mgc/graders --submission path/to/engine.ipynb
 
 `mgc grade` runs these same tests.
 """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-import zlib
+from pathlib import Path
 
 import pytest
 
-from mgc.checks import run_check
+from mgc.checks import case_rng, run_check
 from mgc.manifest import load
 from mgc.notebook import read_notebook, student_code
 from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox
@@ -16,6 +16,7 @@ from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mgc", "micrograd-course graders")
     group.addoption("--submission", help="the submitted notebook to grade")
+    group.addoption("--assignment", help="its assignment (default: the one its file name names)")
     group.addoption(
         "--visible-only", action="store_true", help="only the lecture's cases, as `mgc check` does"
     )
@@ -31,6 +32,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(id): the course.toml exercise this test grades")
     if config.getoption("--grading-seed") is None:
         config.option.grading_seed = random.SystemRandom().randrange(2**32)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per exercise of the submission's assignment, marked with its id."""
+    if "exercise_id" not in metafunc.fixturenames:
+        return
+    course = load()
+    wanted = metafunc.config.getoption("--assignment")
+    if not wanted:
+        name = Path(metafunc.config.getoption("--submission") or "").name
+        found = [a.id for a in course.assignments if a.notebook_name == name]
+        if not found:
+            raise pytest.UsageError(f"{name or 'no submission'}: which assignment? pass --assignment")
+        wanted = found[0]
+    exercises = course.assignment(wanted).exercises
+    params = [pytest.param(e.id, marks=pytest.mark.exercise(e.id), id=e.id) for e in exercises]
+    metafunc.parametrize("exercise_id", params)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -58,5 +76,5 @@ def check(request: pytest.FixtureRequest, sandbox: Sandbox):
     config = request.config
     rng = None
     if not config.getoption("--visible-only"):
-        rng = random.Random(config.getoption("--grading-seed") ^ zlib.crc32(exercise_id.encode()))
+        rng = case_rng(config.getoption("--grading-seed"), exercise_id)
     return lambda: run_check(exercise_id, sandbox, rng)
