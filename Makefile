@@ -47,6 +47,7 @@ test: $(STAMP) $(MATHJAX)
 bench: $(STAMP)
 	$(PYTHON) bench/engine.py
 	$(PYTHON) bench/grading.py
+	$(PYTHON) bench/mutation.py
 
 clean:
 	rm -rf build site .pytest_cache .hypothesis
