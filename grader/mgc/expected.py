@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from mgc.probes import evaluate
+from mgc.probes import evaluate, grader_mse, grader_softmax, graph_step, mlp_forward
 
 F64 = torch.float64
 
@@ -58,8 +58,7 @@ def graph_program(leaf_values: Sequence[float], program: Sequence[Sequence]) -> 
     """d root / d node for every node of a program of "+", "*" and "tanh" steps (root = last node)."""
     nodes = leaves(leaf_values)
     for op, i, j in program:
-        a, b = nodes[i], nodes[j]
-        out = a.tanh() if op == "tanh" else (a + b if op == "+" else a * b)
+        out = graph_step(op, nodes[i], nodes[j])
         out.retain_grad()
         nodes.append(out)
     nodes[-1].backward()
@@ -72,22 +71,20 @@ def neuron(w: Sequence[float], b: float, x: Sequence[float]):
 
 
 def mse(ypred: Sequence[float], ys: Sequence[float]):
-    return value_and_grads(lambda p: sum((yp - y) ** 2 for yp, y in zip(p, ys)), ypred)
+    return value_and_grads(lambda p: grader_mse(p, ys), ypred)
 
 
 def softmax(logits: Sequence[float]) -> list[float]:
-    return torch.softmax(torch.tensor(logits, dtype=F64), dim=0).tolist()
+    return [p.item() for p in grader_softmax(leaves(logits))]
 
 
 def softmax_grads(logits: Sequence[float], weights: Sequence[float]) -> list[float]:
     """d/dlogits of sum(weights[i] * softmax(logits)[i])."""
-    return value_and_grads(
-        lambda z: torch.softmax(torch.stack(z), dim=0) @ torch.tensor(weights, dtype=F64), logits
-    )[1]
+    return value_and_grads(lambda z: sum(w * p for w, p in zip(weights, grader_softmax(z))), logits)[1]
 
 
 def nll(logits: Sequence[float], target: int):
-    return value_and_grads(lambda z: -torch.log_softmax(torch.stack(z), dim=0)[target], logits)
+    return value_and_grads(lambda z: -grader_softmax(z)[target].log(), logits)
 
 
 def f_abc(a, b, c):
@@ -112,19 +109,11 @@ def _mlp_losses(sizes, weights, xs, ys, steps: int, lr: float, zero_grad: bool) 
     params = leaves(weights)
 
     def forward(x):
-        values = [torch.tensor(v, dtype=F64) for v in x]
-        it = iter(params)
-        for nin, nout in itertools.pairwise(sizes):
-            outs = []
-            for _ in range(nout):
-                ws = [next(it) for _ in range(nin)]
-                outs.append(torch.tanh(sum((w * v for w, v in zip(ws, values)), next(it))))
-            values = outs
-        return values[0]
+        return mlp_forward(list(sizes), params, [torch.tensor(v, dtype=F64) for v in x])
 
     losses, totals = [], [torch.zeros((), dtype=F64) for _ in params]
     for _ in range(steps):
-        loss = sum((forward(x) - y) ** 2 for x, y in zip(xs, ys))
+        loss = grader_mse([forward(x) for x in xs], ys)
         grads = torch.autograd.grad(loss, params)
         totals = list(grads) if zero_grad else [t + g for t, g in zip(totals, grads)]
         with torch.no_grad():

@@ -31,8 +31,8 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Float, Int
 
 from mgc.grading import Options, SubmissionResult, grade_notebook, warm_up
-from mgc.manifest import Assignment, Course, load
-from mgc.notebook import is_test_cell
+from mgc.manifest import ROOT, Assignment, Course, load
+from mgc.notebook import is_test_cell, missing_test_cells
 from mgc.sandbox import DEFAULT_SECONDS
 
 _RUN_SEED: int | None = None  # drawn once per process: one `nbgrader autograde` run, one seed
@@ -66,8 +66,9 @@ def assignment_of(nb: nbformat.NotebookNode, course: Course) -> Assignment | Non
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def passed_output(exercise_id: str, points: float) -> nbformat.NotebookNode:
+def passed_output(exercise_id: str, points: float, note: str = "") -> nbformat.NotebookNode:
     text = f"{exercise_id}: passed, {points:g} of {points:g} points (graded by mgc in its sandbox)\n"
+    text += note.strip() + "\n" if note.strip() else ""
     return nbformat.v4.new_output("stream", name="stdout", text=text)
 
 
@@ -85,7 +86,7 @@ def verdict_outputs(assignment: Assignment, result: SubmissionResult) -> dict[st
         if verdict is None:
             output = failed_output("GraderError", f"{exercise.id}: mgc reported no verdict")
         elif verdict.status == "passed":
-            output = passed_output(exercise.id, verdict.score)
+            output = passed_output(exercise.id, verdict.score, verdict.feedback)
         elif verdict.status == "failed":
             output = failed_output("CheckFailure", verdict.feedback)
         else:  # the grader itself broke on this exercise: mgc grade scores it 0 as well
@@ -105,6 +106,15 @@ def grade_copy(
         path = Path(folder) / assignment.notebook_name
         nbformat.write(nb, path)
         return grade_notebook(path, assignment, options, student)
+
+
+def _source_test_cell(assignment: Assignment, exercise, nb_minor: int) -> nbformat.NotebookNode:
+    """The exercise's test cell as the course's source notebook has it (for nbgrader to score)."""
+    source = nbformat.read(ROOT / assignment.notebook, as_version=4)
+    (cell,) = [c for c in source.cells if _grade_id(c) == exercise.test_cell]
+    if nb_minor < 5:  # cell ids came with nbformat 4.5
+        cell.pop("id", None)
+    return cell
 
 
 # ---- the preprocessor -------------------------------------------------------------------------
@@ -140,6 +150,9 @@ class SandboxGrade(Preprocessor):
             if not result.graded:  # nbgrader then reports this notebook as failed, and records nothing
                 raise RuntimeError(f"mgc could not grade {result.student}'s {assignment.id}: {result.error}")
             outputs = verdict_outputs(assignment, result)
+        if assignment is not None:  # from an older release: its test cells are put back, to be scored
+            missing = missing_test_cells(nb, assignment.exercises)
+            nb.cells += [_source_test_cell(assignment, e, nb.nbformat_minor) for e in missing]
         for cell in test_cells(nb):
             output = outputs.get(_grade_id(cell))
             if output is None:

@@ -117,3 +117,19 @@ def student_code(notebook: nbformat.NotebookNode) -> list[str]:
         except Exception:  # a cell IPython cannot parse is handed on as is; the child reports its error
             cells.append(cell.source)
     return cells
+
+
+def missing_test_cells(notebook: nbformat.NotebookNode, exercises) -> list:
+    """The exercises whose nbgrader test cell (by grade_id) this notebook lacks, when it holds
+    the test cells of some of them: a notebook from an older release, or one whose cells were
+    deleted. A notebook with none of them is left alone (it was not made from the release)."""
+    present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook.cells}
+    missing = [e for e in exercises if e.test_cell not in present]
+    return missing if len(missing) < len(exercises) else []
+
+
+def missing_cell_note(exercise) -> str:
+    return (
+        f"\nnote: this notebook has no test cell for {exercise.id} (grade_id {exercise.test_cell}): it may "
+        "come from an older release, or the cell was deleted. It was graded from your code all the same."
+    )

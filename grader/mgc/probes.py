@@ -18,6 +18,7 @@ class in which each *other* operation the class defines is the grader's own
 
 from __future__ import annotations
 
+import itertools
 import math
 
 EPS = 1e-6  # torch.autograd.gradcheck's step for central differences
@@ -304,6 +305,12 @@ def _central_difference(V, case, i: int) -> float:
 # ---- probes: backward() and the topological sort --------------------------------
 
 
+def graph_step(op: str, a, b, tanh=lambda t: t.tanh()):
+    """One step of a graph program ("+", "*" or "tanh" of nodes a and b): on plain numbers in
+    the child (with math.tanh), on tensors in the grader."""
+    return tanh(a) if op == "tanh" else (a + b if op == "+" else a * b)
+
+
 @cases_of
 def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
     """Build a graph whose `_backward` closures the grader wrote, call the student's
@@ -316,10 +323,8 @@ def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
     locals_ = {"+": lambda a, b, o: (1.0, 1.0), "*": lambda a, b, o: (b.data, a.data)}
     for op, i, j in case["program"]:
         a, b = nodes[i], nodes[j]
-        if op == "tanh":
-            out = V(math.tanh(a.data), (a,), "tanh")
-        else:
-            out = V(a.data + b.data if op == "+" else a.data * b.data, (a, b), op)
+        data = graph_step(op, a.data, b.data, math.tanh)
+        out = V(data, (a,), "tanh") if op == "tanh" else V(data, (a, b), op)
         k = len(nodes)
 
         def back(out=out, a=a, b=b, op=op, k=k):
@@ -496,6 +501,22 @@ def zero_grad(ns: dict, case: dict) -> dict:
     return {"grads": [number(p.grad, "grad") for p in params], "data": [number(p.data) for p in params]}
 
 
+def mlp_forward(sizes: list[int], params: list, values: list):
+    """A tanh MLP: each neuron's weights, then its bias, layer by layer, in `params`. Runs on the
+    grader's Values in the child and on tensors in the grader."""
+    it = iter(params)
+    for nin, nout in itertools.pairwise(sizes):
+        outs = []
+        for _ in range(nout):
+            ws = [next(it) for _ in range(nin)]
+            act = next(it)
+            for w, v in zip(ws, values):
+                act = act + w * v
+            outs.append(act.tanh())
+        values = outs
+    return values[0] if len(values) == 1 else values
+
+
 class GraderMLP:
     """The grader's own MLP, tanh throughout, from given starting weights."""
 
@@ -505,17 +526,7 @@ class GraderMLP:
 
     def __call__(self, x):
         values = [self.V(float(v)) if not isinstance(v, self.V) else v for v in x]
-        it = iter(self.params)
-        for nin, nout in zip(self.sizes, self.sizes[1:]):
-            outs = []
-            for _ in range(nout):
-                ws = [next(it) for _ in range(nin)]
-                act = next(it)
-                for w, v in zip(ws, values):
-                    act = act + w * v
-                outs.append(act.tanh())
-            values = outs
-        return values[0] if len(values) == 1 else values
+        return mlp_forward(self.sizes, self.params, values)
 
     def parameters(self):
         return list(self.params)

@@ -243,3 +243,37 @@ def test_sandboxgrade_never_leaves_a_test_cell_without_a_verdict():
             c.metadata["nbgrader"]["grade_id"] = _grade_id(c).replace("softmax", "other")
     graded, _ = SandboxGrade(seed=8).preprocess(notebook, {"nbgrader": {"student": "ada"}})
     assert {out[0].ename for out in _test_cell_outputs(graded).values()} == {"NotGraded"}
+
+
+@pytest.mark.slow
+def test_a_notebook_from_an_older_release_gets_the_same_verdict_from_both(tmp_path):
+    # bea's notebook predates engine.sigmoid's test cell and nbformat's cell ids; she wrote sigmoid
+    require(has_module("nbgrader"), "nbgrader is not installed")
+    klass = tmp_path / "class"
+    for student in ("ada", "bea"):
+        (klass / student / "engine").mkdir(parents=True)
+    shutil.copy(ROOT / "samples" / "ada" / "engine" / "engine.ipynb", klass / "ada" / "engine")
+    notebook = nbformat.read(ROOT / "samples" / "ada" / "engine" / "engine.ipynb", as_version=4)
+    notebook.cells = [
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test-engine-sigmoid"
+    ]
+    for cell in notebook.cells:
+        cell.pop("id", None)
+    notebook.nbformat_minor = 4
+    nbformat.write(notebook, klass / "bea" / "engine" / "engine.ipynb")
+
+    course = nbg.make_course(tmp_path / "course", klass)
+    nbg.release(course, "engine")
+    nbg.autograde(course, "engine", SEED)
+    totals = nbg.export(course)
+    ours = {r.student: r for r in grade_paths([klass], Options(seed=8))}
+    full = load().assignment("engine").max_score
+    assert totals[("bea", "engine")] == ours["bea"].score == full == totals[("ada", "engine")]
+    (sigmoid,) = [e for e in ours["bea"].exercises if e.id == "engine.sigmoid"]
+    assert "no test cell for engine.sigmoid" in sigmoid.feedback and "older release" in sigmoid.feedback
+    assert all("older release" not in e.feedback for e in ours["ada"].exercises)
+    graded = nbformat.read(course / "autograded" / "bea" / "engine" / "engine.ipynb", as_version=4)
+    (cell,) = [
+        c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test-engine-sigmoid"
+    ]
+    assert "older release" in cell.outputs[0].text
