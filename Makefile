@@ -15,8 +15,9 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install -q --upgrade pip
-	# the CPU build of PyTorch first: an open range could pull a multi-GB CUDA build
-	$(PYTHON) -m pip install -q torch==2.13.0
+	# the CPU build of PyTorch first, from PyTorch's CPU index (torch-cpu.txt): an open range could
+	# pull a multi-GB CUDA build. One retry: where that index is out of reach, pip goes on without it.
+	$(PYTHON) -m pip install -q --retries 1 -r torch-cpu.txt
 	$(PYTHON) -m pip install -q -e '.[grading,nbgrader,docs,dev]'
 	touch $(STAMP)
 

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,8 +36,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from mgc.gradebook import GradebookError, graded_paths, write_csv, write_json
     from mgc.grading import Options, grade_paths
-    from mgc.report import print_gradebook, print_submission, write_json
+    from mgc.report import print_gradebook, print_submission
     from mgc.sandbox import SandboxError, describe_confinement
 
     console = Console(stderr=False)
@@ -44,26 +46,44 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if missing:
         print(f"mgc grade: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
+    if args.resume and not (args.json or args.csv):
+        print("mgc grade: --resume needs the --json or --csv gradebook to resume", file=sys.stderr)
+        return 2
     try:
+        books = [f for f in (args.json, args.csv) if f]
+        held = [graded_paths(f) for f in books]  # refuses, before any grading, a file no gradebook
+        skip = frozenset().union(*held) if args.resume else frozenset()
         print(describe_confinement())
-    except SandboxError as error:
+    except (SandboxError, GradebookError) as error:
         print(f"mgc grade: {error}", file=sys.stderr)
         return 2
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     options = Options(visible_only=False, seed=seed, time_limit=args.time_limit)
-    show = None if args.gradebook_only else (lambda r: print_submission(r, console, args.details))
+    done: list = []
+
+    def finished(result) -> None:
+        done.append(result)
+        if not args.gradebook_only:
+            print_submission(result, console, args.details)
+
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    results = grade_paths(args.paths, options, on_done=show, jobs=jobs, progress=not args.no_progress)
-    if not results:
+    interrupted = False
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        results = grade_paths(args.paths, options, finished, jobs, not args.no_progress, skip)
+    except KeyboardInterrupt:
+        interrupted, results = True, done
+    if not results and not interrupted:
+        if skip:
+            print("mgc grade: every notebook is in the gradebook already (--resume)")
+            return 0
         print(f"mgc grade: no notebooks found under {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
     print_gradebook(results, console)
     print(f"The random cases of this run come back with --seed {seed}.")
     if args.json:
-        write_json(results, args.json)
+        write_json(results, args.json, seed)
     if args.csv:
-        from mgc.exports import write_csv
-
         write_csv(results, args.csv)
     if args.gradescope:
         from mgc.exports import gradescope_results
@@ -71,6 +91,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.gradescope.parent.mkdir(parents=True, exist_ok=True)
         data = gradescope_results(results, args.gradescope_visibility)
         args.gradescope.write_text(json.dumps(data, indent=2) + "\n")
+    if interrupted:
+        kept = " and ".join(str(f) for f in (args.json, args.csv) if f) or "no file (give --json or --csv)"
+        print(
+            f"mgc grade: interrupted after {len(results)} notebook(s); their results are in {kept}. "
+            "Run the same command with --resume to grade the rest.",
+            file=sys.stderr,
+        )
+        return 130
     lost = [r for r in results if not r.graded]
     if lost:
         print(f"mgc grade: {len(lost)} notebook(s) could not be graded:", file=sys.stderr)
@@ -78,6 +106,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
             print(f"  {r.path}: {r.error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends a grading run as Ctrl-C does: what is graded so far is written."""
+    raise KeyboardInterrupt
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -111,25 +144,21 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from mgc.exports import build_gradescope_zip, classroom_workflow
+    from mgc.exports import build_gradescope_zip, write_classroom_template
+    from mgc.manifest import load
 
+    known = [a.id for a in load().assignments]
+    if args.assignment not in known:
+        problem = f"no assignment {args.assignment!r}." if args.assignment else "which assignment?"
+        what = "One zip per assignment" if args.platform == "gradescope" else "One workflow per assignment"
+        print(f"mgc export {args.platform}: {problem} {what}: {', '.join(known)}", file=sys.stderr)
+        return 2
     if args.platform == "gradescope":
-        from mgc.manifest import load
-
-        known = [a.id for a in load().assignments]
-        if args.assignment not in known:
-            problem = f"no assignment {args.assignment!r}." if args.assignment else "which assignment?"
-            print(
-                f"mgc export gradescope: {problem} One zip per assignment: {', '.join(known)}",
-                file=sys.stderr,
-            )
-            return 2
         out = args.out or Path(f"build/gradescope-{args.assignment}.zip")
         build_gradescope_zip(out, args.assignment, args.time_limit, args.visibility)
     else:
-        out = args.out or Path(".github/workflows/classroom.yml")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(classroom_workflow(package=args.package))
+        out = args.out or Path(f"build/classroom-{args.assignment}")
+        out = write_classroom_template(out, args.assignment)
     print(f"wrote {out}")
     return 0
 
@@ -162,7 +191,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a notebook, an assignment folder, or a folder of them",
     )
-    grade.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    grade.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="also write the results as JSON (other notebooks' rows are kept)",
+    )
     grade.add_argument(
         "--seed", type=int, default=None, help="seed for the random cases (default: fresh each run)"
     )
@@ -180,7 +214,17 @@ def parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=int, default=1, help="grade N notebooks at once (0: one per core)"
     )
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
-    grade.add_argument("--csv", type=Path, metavar="FILE", help="also write a CSV gradebook")
+    grade.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="also write a CSV gradebook (other notebooks' rows are kept)",
+    )
+    grade.add_argument(
+        "--resume",
+        action="store_true",
+        help="grade only the notebooks the --json or --csv gradebook has no graded row for",
+    )
     grade.add_argument("--gradescope", type=Path, metavar="FILE", help="also write Gradescope's results.json")
     grade.add_argument(
         "--gradescope-visibility",
@@ -207,9 +251,15 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="an autograder for Gradescope or a workflow for GitHub Classroom")
     export.add_argument("platform", choices=["gradescope", "classroom"])
     export.add_argument(
-        "assignment", nargs="?", default=None, help="Gradescope: the assignment this autograder grades"
+        "assignment", nargs="?", default=None, help="the assignment this autograder or workflow grades"
     )
-    export.add_argument("--out", type=Path, default=None, help="where to write it")
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="Gradescope: the zip (build/gradescope-ASSIGNMENT.zip); Classroom: the template "
+        "repository to write .github/ into (build/classroom-ASSIGNMENT)",
+    )
     export.add_argument(
         "--time-limit", type=float, default=DEFAULT_SECONDS, help="Gradescope: seconds per exercise"
     )
@@ -218,9 +268,6 @@ def parser() -> argparse.ArgumentParser:
         default="visible",
         choices=["visible", "hidden", "after_due_date", "after_published"],
         help="Gradescope: when students see the results",
-    )
-    export.add_argument(
-        "--package", default="micrograd-course[grading]", help="Classroom: what pip installs to get mgc"
     )
     export.set_defaults(run=cmd_export)
 

@@ -21,7 +21,7 @@ import pytest
 from tqdm import tqdm
 
 from mgc.manifest import Assignment, Course, load
-from mgc.notebook import NotebookError, read_notebook, student_code
+from mgc.notebook import NotebookError, missing_cell_note, missing_test_cells, read_notebook, student_code
 from mgc.sandbox import DEFAULT_SECONDS, SandboxError
 from mgc.tamper import reaches
 from mgc.workers import Lost, run_tasks
@@ -49,6 +49,7 @@ class SubmissionResult:
     duplicate_of: str = ""  # the notebook that counts instead, for a student's second notebook
     review: list[str] = field(default_factory=list)  # code that reaches for the grader (mgc.tamper)
     grader_pid: int = 0  # the process that graded it (not exported): shows workers are reused
+    seed: int | None = None  # of the run's random cases
 
     @property
     def counts(self) -> bool:
@@ -74,6 +75,7 @@ class SubmissionResult:
             "graded": self.graded,
             "duplicate_of": self.duplicate_of,
             "review": self.review,
+            "seed": self.seed,
             "exercises": [asdict(e) for e in self.exercises],
         }
 
@@ -145,10 +147,16 @@ def student_name(path: Path, root: Path) -> str:
 
 
 class _Collector:
-    """A pytest plugin that keeps each exercise's outcome and clean feedback."""
+    """A pytest plugin that hands the graders the submission's code, read once (`submission_code`),
+    and keeps each exercise's outcome and clean feedback."""
 
-    def __init__(self) -> None:
+    def __init__(self, code: list[str]) -> None:
         self.outcomes: dict[str, tuple[str, str]] = {}
+        self.code = code
+
+    @pytest.hookimpl
+    def pytest_mgc_submission_code(self) -> list[str]:
+        return self.code
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -189,8 +197,9 @@ def grade_notebook(path: Path, assignment: Assignment, options: Options, student
     except NotebookError as error:
         return scored_zero(path, student, assignment, "failed", str(error))
     result = SubmissionResult(str(path), student, assignment.id, grader_pid=os.getpid())
-    result.review = reaches(student_code(notebook))
-    collector = _Collector()
+    code = student_code(notebook)
+    result.review = reaches(code)
+    collector = _Collector(code)
     args = [
         str(GRADERS / "test_exercises.py"),
         f"--submission={path}",
@@ -208,11 +217,16 @@ def grade_notebook(path: Path, assignment: Assignment, options: Options, student
     if options.seed is not None:
         args.append(f"--grading-seed={options.seed}")
     with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main(args, plugins=[collector])
+        code = pytest.main(args, plugins=[collector])
+    if code == pytest.ExitCode.INTERRUPTED:  # pytest swallows Ctrl-C; this run must stop, not score 0
+        raise KeyboardInterrupt
+    missing = {e.id for e in missing_test_cells(notebook, assignment.exercises)}
     for exercise in assignment.exercises:
         status, feedback = collector.outcomes.get(
             exercise.id, ("error", "the grader did not report on this exercise")
         )
+        if exercise.id in missing:
+            feedback += missing_cell_note(exercise)
         score = exercise.points if status == "passed" else 0
         result.exercises.append(ExerciseResult(exercise.id, score, exercise.points, status, feedback))
     return result
@@ -306,19 +320,21 @@ def grade_paths(
     on_done: Callable[[SubmissionResult], None] | None = None,
     jobs: int = 1,
     progress: bool = False,
+    skip: frozenset[str] = frozenset(),
 ) -> list[SubmissionResult]:
-    """Grade every notebook found under `paths`, in order; a broken one scores 0 and never stops
-    the others. With jobs > 1, a pool of worker processes (each reused for many submissions)
-    grades in parallel."""
+    """Grade every notebook found under `paths` (but those whose path is in `skip`), in order; a
+    broken one scores 0 and never stops the others. With jobs > 1, a pool of worker processes
+    (each reused for many submissions) grades in parallel."""
     options = options or Options()
     if options.seed is None:
         options = replace(options, seed=random.SystemRandom().randrange(2**31))
-    tasks = find_tasks(paths, load())
+    tasks = [t for t in find_tasks(paths, load()) if str(t.notebook) not in skip]
     results: dict[int, SubmissionResult] = {}
     quiet = not progress or not sys.stderr.isatty()
     bar = tqdm(total=len(tasks), unit="notebook", disable=quiet, file=sys.stderr, leave=False)
 
     def finished(index: int, result: SubmissionResult) -> None:
+        result.seed = options.seed
         results[index] = result
         bar.update()
         if on_done is not None:

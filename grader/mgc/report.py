@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -74,8 +71,3 @@ def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
         review = f"[yellow]REVIEW ({len(r.review)})[/]" if r.review else ""
         table.add_row(plain(r.student), r.assignment or "?", score, _points(r.max_score), percent, review)
     console.print(table)
-
-
-def write_json(results: list[SubmissionResult], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"submissions": [r.to_json() for r in results]}, indent=2) + "\n")

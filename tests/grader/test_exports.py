@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 import yaml
 from mgc.cli import main
-from mgc.exports import TORCH_PIP_ARGS, classroom_workflow
+from mgc.exports import TORCH_PIP_ARGS
 from mgc.manifest import ROOT, load
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 MGC = str(Path(sys.executable).parent / "mgc")
 SAMPLES = ROOT / "samples"
@@ -54,8 +56,9 @@ def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tm
         ("ben", "engine"),
         ("ben", "nn"),
     ]
-    assert list(rows[0])[:4] == ["student", "assignment", "score", "max_score"]
-    assert list(rows[0])[4:] == [e.id for e in load().exercises] + ["review"]
+    assert list(rows[0])[:6] == ["student", "assignment", "path", "score", "max_score", "seed"]
+    assert list(rows[0])[6:] == [e.id for e in load().exercises] + ["review", "graded"]
+    assert rows[0]["path"] == str(klass / "ada" / "engine" / "engine.ipynb")
     assert {r["review"] for r in rows} == {""}  # honest notebooks: nothing to look at
     ben = rows[1]
     assert (
@@ -365,33 +368,97 @@ def test_a_hostile_stub_cannot_forge_its_gradescope_results(autograder, tmp_path
     assert left == []
 
 
-def test_the_classroom_workflow_grades_once_and_scores_each_exercise(tmp_path):
-    workflow = yaml.safe_load(classroom_workflow())
+def _reporter_variable(runner: str) -> str:
+    """The variable GitHub Classroom's grading reporter reads a runner's results from (its
+    src/main.js: `${runner.trim().toUpperCase()}_RESULTS`)."""
+    return f"{runner.strip().upper()}_RESULTS"
+
+
+def test_the_classroom_workflow_grades_once_and_scores_each_exercise_of_its_assignment(tmp_path):
+    template = tmp_path / "template"
+    assert main(["export", "classroom", "engine", "--out", str(template)]) == 0
+    workflow = yaml.safe_load((template / ".github" / "workflows" / "classroom.yml").read_text())
     steps = workflow["jobs"]["grade"]["steps"]
     tests = [
         s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command-grader")
     ]
-    assert [s["with"]["test-name"] for s in tests] == [e.id for e in load().exercises]
-    assert [s["with"]["max-score"] for s in tests] == [e.points for e in load().exercises]
+    assert [s["with"]["test-name"] for s in tests] == [e.id for e in ENGINE.exercises]
+    assert [s["with"]["max-score"] for s in tests] == [e.points for e in ENGINE.exercises]
     reporter = steps[-1]
-    assert reporter["with"]["runners"].split(",") == [s["id"] for s in tests]
+    runners = reporter["with"]["runners"].split(",")
+    assert runners == [s["id"] for s in tests]
+    # every runner's results reach the reporter under the name it reads, from that runner's step
+    assert reporter["env"] == {_reporter_variable(r): f"${{{{ steps.{r}.outputs.result }}}}" for r in runners}
 
-    # run the workflow's own commands on a student's repository: ben's engine and nn
+    # the install: the CPU build of PyTorch, then the grader the template carries (no solutions)
+    install = next(s for s in steps if s.get("name") == "Install the grader")["run"]
+    assert f"pip install -q {' '.join(TORCH_PIP_ARGS)}" in install and "-e '.github/mgc[grading]'" in install
+    carried = {
+        str(p.relative_to(template / ".github" / "mgc")) for p in (template / ".github" / "mgc").rglob("*")
+    }
+    assert {"pyproject.toml", "course.toml", "grader/mgc/grading.py"} <= carried
+    assert not any(name.startswith(("solutions", "reference", "samples", "exercises")) for name in carried)
+    venv = tmp_path / "venv"  # the carried project installs; its dependencies are this environment's
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    (Path(sysconfig.get_paths(vars={"base": str(venv)})["purelib"]) / "deps.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n"
+    )
+    installed = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "-e",
+            str(template / ".github" / "mgc"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+
+    # the workflow's own commands on a student's repository: the template with ben's engine notebook
     repo = tmp_path / "repo"
-    shutil.copytree(SAMPLES / "ben", repo)
-    env = {**os.environ, "PATH": str(Path(MGC).parent) + os.pathsep + os.environ["PATH"]}
-    grade = next(s for s in steps if s.get("name") == "Grade every notebook")
+    shutil.copytree(template, repo)
+    shutil.copytree(SAMPLES / "ben" / "engine", repo / "engine")
+    env = {**os.environ, "PATH": str(venv / "bin") + os.pathsep + os.environ["PATH"]}
+    grade = next(s for s in steps if s.get("name") == "Grade engine.ipynb")
     subprocess.run(grade["run"], shell=True, cwd=repo, env=env, check=True, capture_output=True, timeout=300)
+    graded = json.loads((repo / "mgc-results.json").read_text())["submissions"]
+    assert [Path(s["path"]).name for s in graded] == ["engine.ipynb"]  # the carried grader, never graded
     outcome = {}
     for step in tests:
-        if step["with"]["test-name"].split(".")[0] in ("engine", "nn"):
-            done = subprocess.run(step["with"]["command"], shell=True, cwd=repo, env=env, capture_output=True)
-            outcome[step["with"]["test-name"]] = done.returncode
-    assert outcome["engine.add"] == 1
+        done = subprocess.run(step["with"]["command"], shell=True, cwd=repo, env=env, capture_output=True)
+        outcome[step["with"]["test-name"]] = done.returncode
     assert {k for k, v in outcome.items() if v != 0} == {"engine.add"}
 
 
-def test_the_classroom_export_writes_the_workflow_file(tmp_path):
-    out = tmp_path / ".github" / "workflows" / "classroom.yml"
-    assert main(["export", "classroom", "--out", str(out)]) == 0
-    assert yaml.safe_load(out.read_text())["name"] == "Autograding"
+def test_one_classroom_workflow_per_assignment(tmp_path, capsys):
+    for assignment in load().assignments:
+        out = tmp_path / assignment.id
+        assert main(["export", "classroom", assignment.id, "--out", str(out)]) == 0
+        text = (out / ".github" / "workflows" / "classroom.yml").read_text()
+        named = set(re.findall(r"test-name: (\S+)", text))
+        assert named == {e.id for e in assignment.exercises}
+    assert main(["export", "classroom", "--out", str(tmp_path / "x")]) == 2
+    assert "One workflow per assignment" in capsys.readouterr().err and not (tmp_path / "x").exists()
+
+
+def test_every_pytorch_install_is_the_cpu_build_written_once():
+    index, requirement = TORCH_PIP_ARGS[1], TORCH_PIP_ARGS[2]
+    assert TORCH_PIP_ARGS[0] == "--extra-index-url" and index.endswith("/whl/cpu")
+    pinned = Version(requirement.removeprefix("torch=="))
+    grading = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"][
+        "grading"
+    ]
+    allowed = next(r for r in grading if r.startswith("torch"))
+    assert pinned in SpecifierSet(allowed.removeprefix("torch"))  # the project's range admits it
+    assert "pip install -q --retries 1 -r torch-cpu.txt" in (ROOT / "Makefile").read_text()
+    assert "pip install -r torch-cpu.txt" in (ROOT / "docs" / "student-guide.md").read_text()
+    # nowhere else does anything install torch by itself
+    texts = [ROOT / "Makefile", ROOT / "README.md", ROOT / ".ci" / "run", *ROOT.glob("docs/*.md")]
+    for path in texts:
+        assert not re.search(r"pip install[^\n]*\btorch[=<> ]", path.read_text()), path
