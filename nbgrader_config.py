@@ -24,9 +24,12 @@ c.ClearSolutions.code_stub = {
 # mgc grades the notebook in its sandbox and writes each test cell's verdict as the cell's output,
 # which SaveAutoGrades then records, so nbgrader's totals are mgc grade's. One seed is drawn per
 # run; `--SandboxGrade.seed=N` fixes it (`mgc grade --seed N` then draws the same cases).
-from mgc.nbgrader_course import STOCK_AUTOGRADE  # noqa: E402 (after get_config, as nbgrader runs it)
+from mgc.nbgrader_course import STOCK_AUTOGRADE, STOCK_SANITIZE  # noqa: E402 (after get_config, as nbgrader runs it)
 
 c.Autograde.autograde_preprocessors = ["mgc.nbgrader_autograde.SandboxGrade", *STOCK_AUTOGRADE[1:]]
+# A notebook from an older release (a test cell renamed or missing) is graded from its code, as
+# `mgc grade` grades it, instead of being refused: unknown graded cells are set aside first.
+c.Autograde.sanitize_preprocessors = ["mgc.nbgrader_autograde.ForgetUnknownCells", *STOCK_SANITIZE]
 
 # Feedback: the test cells' outputs are mgc's verdicts. Cut each error down to its message (a kernel's
 # traceback would quote code around the failure), and clear any hidden-test region a notebook may

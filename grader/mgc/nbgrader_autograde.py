@@ -117,6 +117,35 @@ def _source_test_cell(assignment: Assignment, exercise, nb_minor: int) -> nbform
     return cell
 
 
+class ForgetUnknownCells(Preprocessor):
+    """Before nbgrader's own checks (first of `Autograde.sanitize_preprocessors`): a graded cell
+    whose grade_id the release does not have (renamed, or from another release) would make nbgrader
+    refuse the whole notebook. Such a test cell is dropped (SandboxGrade puts the release's back),
+    and any other such cell loses its nbgrader metadata: mgc grades the code, as `mgc grade` does."""
+
+    enabled = Bool(True, help="on unless configured off").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        assignment = assignment_of(nb, load())
+        if assignment is None:
+            return nb, resources
+        source = nbformat.read(ROOT / assignment.notebook, as_version=4)
+        known = {_grade_id(c) for c in source.cells} - {""}
+        kept = []
+        for cell in nb.cells:
+            grade_id = _grade_id(cell)
+            if not grade_id or grade_id in known:
+                kept.append(cell)
+            elif not is_test_cell(cell):
+                self.log.warning("mgc: %s is not a cell of this release: graded as plain code", grade_id)
+                del cell.metadata["nbgrader"]
+                kept.append(cell)
+            else:
+                self.log.warning("mgc: test cell %s is not this release's: the release's is used", grade_id)
+        nb.cells = kept
+        return nb, resources
+
+
 # ---- the preprocessor -------------------------------------------------------------------------
 
 

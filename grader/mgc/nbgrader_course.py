@@ -67,6 +67,13 @@ STOCK_AUTOGRADE = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+STOCK_SANITIZE = [  # nbgrader 0.9.6's own sanitizing steps, run before the autograde steps
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 STOCK = "--Autograde.autograde_preprocessors=" + json.dumps(STOCK_AUTOGRADE)
 
 

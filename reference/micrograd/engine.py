@@ -114,7 +114,8 @@ class Value:
 
         def _pow_backward(out: Value) -> None:  # closes over the exponent, never over `out`
             x = out._left
-            x.grad += other * x.data ** (other - 1) * out.grad
+            if other != 0:  # x ** 0 is a constant: no gradient (and 0.0 ** -1 would raise)
+                x.grad += other * x.data ** (other - 1) * out.grad
 
         out._grad_fn = _pow_backward
         return out

@@ -135,3 +135,12 @@ def test_relu_neurons_and_a_linear_output():
     model = MLP(2, [3, 1], activation="relu", linear_output=True)
     assert [str(n) for n in model.layers[0].neurons] == ["ReluNeuron(2)"] * 3
     assert str(model.layers[1].neurons[0]) == "LinearNeuron(3)"
+
+
+def test_a_power_of_zero_has_no_gradient_even_at_zero():
+    # PyTorch's answer: d(x ** 0)/dx is 0, also at x = 0, where the general rule would divide by zero
+    for base in (0.0, 2.5, -1.0):
+        x = Value(base)
+        y = x**0
+        y.backward()
+        assert (y.data, x.grad) == (1.0, 0.0)
