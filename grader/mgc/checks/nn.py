@@ -71,15 +71,14 @@ def judge_parameters(case: dict, result: dict) -> None:
                 f"expected {want}"
             )
         return
+    hint = None  # only for a mistake diagnosed from what came back
     if part == "neuron":
         want = [f"w{i}" for i in range(case["nin"])] + ["b"]
-        hint = "a neuron's parameters are its weights followed by its bias"
         if "b" not in result["tags"]:
             hint = "the bias is a parameter too: return self.w + [self.b]"
     else:
         want = [f"{k}.{i}" for k, size in enumerate(case["sizes"]) for i in range(size)]
         whose = "neuron" if part == "layer" else "layer"
-        hint = f"collect the parameters of every {whose}, in order, into one flat list"
         missing = [k for k, size in enumerate(case["sizes"]) if size and f"{k}.0" not in result["tags"]]
         if missing:
             hint = f"the parameters of {whose} {missing[0]} are missing: include every {whose}"
@@ -105,12 +104,16 @@ PARAMETERS = Check(
 
 
 def judge_zero_grad(case: dict, result: dict) -> None:
-    if result["data"] != [1.0] * len(case["grads"]):
-        fail("zero_grad changed the parameters' data", "reset p.grad only, never p.data")
+    untouched = [1.0] * len(case["grads"])
+    if result["data"] != untouched:
+        fail(
+            f"zero_grad changed the parameters' data: expected {fmt(untouched)}, got {fmt(result['data'])}",
+            "reset p.grad only, never p.data",
+        )
     if any(g != 0.0 for g in result["grads"]):
-        hint = "set p.grad = 0.0 on every parameter"
+        hint = None
         if result["grads"] == case["grads"]:
-            hint = "zero_grad left every grad as it was: " + hint
+            hint = "zero_grad left every grad as it was: set p.grad = 0.0 on every parameter"
         fail(f"grads after zero_grad: expected all 0.0, got {fmt(result['grads'])}", hint)
 
 
