@@ -40,9 +40,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from mgc.grading import Options, grade_paths
     from mgc.report import print_gradebook, print_submission
     from mgc.sandbox import SandboxError, describe_confinement
+    from mgc.summary import print_summary, summarize, write_summary
 
     console = Console(stderr=False)
     missing = [p for p in args.paths if not (p.exists() or p.is_symlink())]
+    if args.summary and args.summary.suffix not in (".md", ".html"):
+        print(f"mgc grade: --summary {args.summary}: write it as .md or .html", file=sys.stderr)
+        return 2
     if missing:
         print(f"mgc grade: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
@@ -80,6 +84,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"mgc grade: no notebooks found under {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
     print_gradebook(results, console)
+    summaries = summarize(results)
+    print_summary(summaries, console)
+    if args.summary:
+        write_summary(summaries, args.summary)
     print(f"The random cases of this run come back with --seed {seed}.")
     if args.json:
         write_json(results, args.json, seed)
@@ -219,6 +227,12 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="also write a CSV gradebook (other notebooks' rows are kept)",
+    )
+    grade.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="also write the class summary (.md or .html): pass rates, a histogram, the frequent hints",
     )
     grade.add_argument(
         "--resume",

@@ -336,9 +336,10 @@ def grade_paths(
     def finished(index: int, result: SubmissionResult) -> None:
         result.seed = options.seed
         results[index] = result
-        bar.update()
         if on_done is not None:
+            bar.clear()  # the submission's table is printed where the bar was, then the bar comes back
             on_done(result)
+        bar.update()
 
     later = first_of_each(tasks)
     todo = [i for i in range(len(tasks)) if i not in later]
