@@ -1,15 +1,16 @@
-"""Grade submissions: find them, run the pytest graders on each, collect scores and feedback.
+"""Grade submissions: find them, run each exercise's check on each, collect scores and feedback.
 
-Each submission is graded by running its assignment's test module
-(mgc/graders/, one test per exercise) with pytest, in this process, so that
-`import torch` and pytest's own start-up are paid once, not once per student.
+Each submission's exercises are graded one by one, in this process, with the
+checks that the pytest graders (mgc/graders/) run for an instructor: the same
+`run_check`, the same cases (`case_rng`), the same sandbox. Calling them
+directly spares each notebook pytest's own start-up (a third of its grading
+time), and `import torch` is paid once per process, not once per student.
 Student code itself only ever runs in the sandbox's child processes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import random
 import sys
@@ -17,12 +18,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import pytest
 from tqdm import tqdm
 
 from mgc.manifest import Assignment, Course, load
 from mgc.notebook import NotebookError, missing_cell_note, missing_test_cells, read_notebook, student_code
-from mgc.sandbox import DEFAULT_SECONDS, SandboxError
+from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox, SandboxError
 from mgc.tamper import reaches
 from mgc.workers import Lost, run_tasks
 
@@ -146,38 +146,6 @@ def student_name(path: Path, root: Path) -> str:
 # ---- grading one submission ------------------------------------------------------------------
 
 
-class _Collector:
-    """A pytest plugin that hands the graders the submission's code, read once (`submission_code`),
-    and keeps each exercise's outcome and clean feedback."""
-
-    def __init__(self, code: list[str]) -> None:
-        self.outcomes: dict[str, tuple[str, str]] = {}
-        self.code = code
-
-    @pytest.hookimpl
-    def pytest_mgc_submission_code(self) -> list[str]:
-        return self.code
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        outcome = yield
-        report = outcome.get_result()
-        marker = item.get_closest_marker("exercise")
-        if marker is None or (report.when != "call" and not report.failed):
-            return
-        from mgc.checks import CheckFailure  # imported here: it brings torch, which only workers need
-
-        exercise_id = marker.args[0]
-        if report.passed:
-            self.outcomes[exercise_id] = ("passed", "")
-        elif call.excinfo is not None:
-            error = call.excinfo.value
-            if isinstance(error, CheckFailure | SandboxError | NotebookError):
-                self.outcomes[exercise_id] = ("failed", str(error))
-            else:
-                self.outcomes[exercise_id] = ("error", f"the grader broke: {type(error).__name__}: {error}")
-
-
 def scored_zero(
     path: Path, student: str, assignment: Assignment | None, status: str, message: str
 ) -> SubmissionResult:
@@ -190,6 +158,20 @@ def scored_zero(
     return SubmissionResult(str(path), student, getattr(assignment, "id", None), exercises, error=message)
 
 
+def grade_exercise(exercise_id: str, sandbox: Sandbox, seed: int | None) -> tuple[str, str]:
+    """(status, feedback) of one exercise: "passed"; "failed" with the check's feedback; or "error"
+    when the grader itself broke. With no seed, the lecture's cases only."""
+    from mgc.checks import CheckFailure, case_rng, run_check  # here: it brings torch, which only workers need
+
+    try:
+        run_check(exercise_id, sandbox, None if seed is None else case_rng(seed, exercise_id))
+    except (CheckFailure, SandboxError, NotebookError) as failure:
+        return "failed", str(failure)
+    except Exception as error:  # the grader's own bug: reported as such, never as the student's
+        return "error", f"the grader broke: {type(error).__name__}: {error}"
+    return "passed", ""
+
+
 def grade_notebook(path: Path, assignment: Assignment, options: Options, student: str) -> SubmissionResult:
     """Run the assignment's graders on one notebook."""
     try:
@@ -199,32 +181,16 @@ def grade_notebook(path: Path, assignment: Assignment, options: Options, student
     result = SubmissionResult(str(path), student, assignment.id, grader_pid=os.getpid())
     code = student_code(notebook)
     result.review = reaches(code)
-    collector = _Collector(code)
-    args = [
-        str(GRADERS / "test_exercises.py"),
-        f"--submission={path}",
-        f"--assignment={assignment.id}",
-        f"--time-limit={options.time_limit}",
-        f"--rootdir={GRADERS}",
-        "-c",
-        str(GRADERS / "pytest.ini"),
-        "-p",
-        "no:cacheprovider",
-        "-q",
-    ]
-    if options.visible_only:
-        args.append("--visible-only")
-    if options.seed is not None:
-        args.append(f"--grading-seed={options.seed}")
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = pytest.main(args, plugins=[collector])
-    if code == pytest.ExitCode.INTERRUPTED:  # pytest swallows Ctrl-C; this run must stop, not score 0
-        raise KeyboardInterrupt
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
+    limits = Limits(load_seconds=options.time_limit, request_seconds=options.time_limit)
+    with Sandbox(code, limits) as sandbox:
+        outcomes = {
+            e.id: grade_exercise(e.id, sandbox, None if options.visible_only else seed)
+            for e in assignment.exercises
+        }
     missing = {e.id for e in missing_test_cells(notebook, assignment.exercises)}
     for exercise in assignment.exercises:
-        status, feedback = collector.outcomes.get(
-            exercise.id, ("error", "the grader did not report on this exercise")
-        )
+        status, feedback = outcomes[exercise.id]
         if exercise.id in missing:
             feedback += missing_cell_note(exercise)
         score = exercise.points if status == "passed" else 0
@@ -284,11 +250,10 @@ def grade_task(task: Task, options: Options) -> SubmissionResult:
 
 def warm_up() -> None:
     """Import everything grading needs before any student code runs, once per process:
-    torch, the checks, pytest's plugins, and the graders' modules."""
+    torch, the checks and the payloads."""
     import torch  # noqa: F401
 
     import mgc.checks
-    import mgc.graders.conftest
     import mgc.payload
 
     for probe in ("operation", "graph", "train", "backward"):

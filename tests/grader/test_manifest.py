@@ -122,3 +122,37 @@ def test_the_readme_table_of_exercises_is_the_manifest():
     text = (ROOT / "README.md").read_text()
     assert TABLE_START + exercise_table(load()) + TABLE_END in text, "run `mgc release`"
     assert "`sigmoid` (1)" in exercise_table(load())
+
+
+def test_the_pytest_graders_and_mgc_grade_give_the_same_verdicts():
+    # an instructor's `pytest grader/mgc/graders --submission ...` runs the checks mgc grade calls
+    from mgc.grading import Options, grade_notebook
+
+    ben = ROOT / "samples" / "ben" / "engine" / "engine.ipynb"
+    ours = grade_notebook(ben, load().assignment("engine"), Options(seed=3), "ben")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(GRADERS),
+            f"--submission={ben}",
+            "--grading-seed=3",
+            "-q",
+            "-rA",
+            f"--rootdir={GRADERS}",
+            "-c",
+            str(GRADERS / "pytest.ini"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    verdicts = {
+        exercise: outcome
+        for outcome, exercise in re.findall(
+            r"^(PASSED|FAILED) \S+test_exercise\[([\w.]+)\]", run.stdout, re.MULTILINE
+        )
+    }
+    assert verdicts == {e.id: "PASSED" if e.status == "passed" else "FAILED" for e in ours.exercises}
+    assert verdicts["engine.add"] == "FAILED" and list(verdicts.values()).count("FAILED") == 1

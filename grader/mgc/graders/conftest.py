@@ -13,16 +13,6 @@ from mgc.notebook import read_notebook, student_code
 from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox
 
 
-class _Hooks:
-    @pytest.hookspec(firstresult=False)
-    def pytest_mgc_submission_code(self) -> list[str]:
-        """The submission's code cells, if the caller has read them (else the path is read)."""
-
-
-def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    pluginmanager.add_hookspecs(_Hooks)
-
-
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mgc", "micrograd-course graders")
     group.addoption("--submission", help="the submitted notebook to grade")
@@ -76,8 +66,7 @@ def sandbox(request: pytest.FixtureRequest):
     if not path:
         pytest.fail("no submission given: pass --submission path/to/notebook.ipynb")
     seconds = request.config.getoption("--time-limit")
-    code = request.config.hook.pytest_mgc_submission_code()  # mgc grade has read it already
-    code = code[0] if code else student_code(read_notebook(path))
+    code = student_code(read_notebook(path))
     with Sandbox(code, Limits(load_seconds=seconds, request_seconds=seconds)) as box:
         yield box
 
