@@ -5,5 +5,6 @@ notebook name the submission has, or --assignment):
 
     pytest grader/mgc/graders --submission path/to/engine.ipynb
 
-`mgc grade` runs these same tests.
+`mgc grade` runs the same checks on the same cases (mgc.grading.grade_exercise), without
+pytest's start-up for every notebook; a test holds the two to the same verdicts.
 """
