@@ -426,10 +426,13 @@ class _StandIn:
 
     def __init__(self, V, params: list, scale: float) -> None:
         self.V, self.params, self.scale = V, params, scale
+        self.returned: list = []  # what it handed back, to check that it is what comes out
 
     def __call__(self, x):
         xs = x if isinstance(x, list) else [x]
-        return self.V(self.scale * sum(number(getattr(v, "data", v)) for v in xs) + 1.0)
+        out = self.V(self.scale * sum(number(getattr(v, "data", v)) for v in xs) + 1.0)
+        self.returned.append(out)
+        return out
 
     def parameters(self):
         return list(self.params)
@@ -451,7 +454,16 @@ def layer_call(ns: dict, case: dict) -> dict:
     V = ns["Value"]
     layer = ns["Layer"](case["nin"], len(case["scales"]))
     layer.neurons = [_StandIn(V, [], s) for s in case["scales"]]
-    return {"out": _outputs(layer(list(case["x"])))}
+    out = layer(list(case["x"]))
+    return {"out": _outputs(out), "connected": _connected(out, [n.returned[-1:] for n in layer.neurons])}
+
+
+def _connected(out, returned: list[list]) -> bool:
+    """Whether each output's graph holds the Value its stand-in returned (so gradients reach it)."""
+    outs = out if isinstance(out, list) else [out]
+    if len(outs) != len(returned):
+        return False
+    return all(bool(r) and any(node is r[0] for node in topological_order(o)) for o, r in zip(outs, returned))
 
 
 @cases_of
@@ -460,7 +472,8 @@ def mlp_call(ns: dict, case: dict) -> dict:
     V = ns["Value"]
     mlp = ns["MLP"](case["nin"], [1] * len(case["scales"]))
     mlp.layers = [_StandIn(V, [], s) for s in case["scales"]]
-    return {"out": _outputs(mlp(list(case["x"])))}
+    out = mlp(list(case["x"]))
+    return {"out": _outputs(out), "connected": _connected(out, [mlp.layers[-1].returned[-1:]])}
 
 
 @cases_of

@@ -23,7 +23,17 @@ def judge_layer(case: dict, result: dict) -> None:
     if isinstance(want, list) and not isinstance(got, list):
         fail("the layer returned one value instead of a list", "return one output per neuron, in order")
     if not (close(got, want) if isinstance(want, float) else all_close(got, want)):
-        fail(f"outputs: expected {fmt(want)}, got {fmt(got)}", "call every neuron on the same input x")
+        fail(f"outputs: expected {fmt(want)}, got {fmt(got)}")
+    _judge_connected(result, "the neurons")
+
+
+def _judge_connected(result: dict, whose: str) -> None:
+    if not result.get("connected"):
+        fail(
+            f"the outputs are not the Values {whose} returned, nor built from them: a backward() "
+            "from the loss would never reach the parameters",
+            f"return what {whose} return, not new Values made from their .data",
+        )
 
 
 def judge_mlp(case: dict, result: dict) -> None:
@@ -32,10 +42,8 @@ def judge_mlp(case: dict, result: dict) -> None:
         want = _stand_in_output(s, [want] if k else case["x"])
     got = result["out"]
     if isinstance(got, list) or not close(got, want):
-        fail(
-            f"output: expected {fmt(want)}, got {fmt(got)}",
-            "feed each layer's output into the next layer, and return the last one",
-        )
+        fail(f"output: expected {fmt(want)}, got {fmt(got)}")
+    _judge_connected(result, "the layers")
 
 
 LAYER = Check(
