@@ -62,7 +62,7 @@ def serve(control_fd: int) -> None:
         request = control.recv(64)
         if request == b"spawn":
             _end(child)
-            child, fds = _spawn(control_fd, libc, setup)
+            child, fds = _spawn(libc, setup)
             ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))]
             control.sendmsg([marshal.dumps({"pid": child})], ancillary)
             for fd in fds:
@@ -79,7 +79,7 @@ def serve(control_fd: int) -> None:
             return
 
 
-def _spawn(control_fd: int, libc, setup: dict) -> tuple[int, list[int]]:
+def _spawn(libc, setup: dict) -> tuple[int, list[int]]:
     """Fork a child on two new pipes; return its pid and the parent's ends of the pipes."""
     request_read, request_write = os.pipe()
     report_read, report_write = os.pipe()

@@ -148,6 +148,17 @@ SOURCE_FILES = ["README.md", "course.toml", "torch-cpu.txt"]
 SOURCE_TREES = ["grader/mgc"]
 
 
+def grader_project() -> list[tuple[Path, str]]:
+    """The files of the grader's project that an autograder ships, besides its pyproject.toml:
+    (where the file is, its name in the project)."""
+    files = [(ROOT / name, name) for name in SOURCE_FILES]
+    for tree in SOURCE_TREES:
+        for path in sorted((ROOT / tree).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                files.append((path, str(path.relative_to(ROOT))))
+    return files
+
+
 def autograder_pyproject(text: str | None = None) -> str:
     """The project's pyproject.toml with only the packages shipped in the autograder (those under
     grader/), so that it installs without the reference engine."""
@@ -191,12 +202,8 @@ def build_gradescope_zip(
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, text)
         z.writestr("pyproject.toml", autograder_pyproject())
-        for name in SOURCE_FILES:
-            z.write(ROOT / name, name)
-        for tree in SOURCE_TREES:
-            for path in sorted((ROOT / tree).rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                    z.write(path, str(path.relative_to(ROOT)))
+        for path, name in grader_project():
+            z.write(path, name)
     return out
 
 
@@ -394,10 +401,9 @@ def write_classroom_template(out: Path, assignment_id: str) -> Path:
         shutil.rmtree(grader)
     grader.mkdir(parents=True)
     (grader / "pyproject.toml").write_text(autograder_pyproject(), encoding="utf-8")
-    for name in SOURCE_FILES:
-        shutil.copy(ROOT / name, grader / name)
-    for tree in SOURCE_TREES:
-        shutil.copytree(ROOT / tree, grader / tree, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for path, name in grader_project():
+        (grader / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, grader / name)
     return workflow
 
 

@@ -26,8 +26,6 @@ from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox, SandboxError
 from mgc.tamper import reaches
 from mgc.workers import Lost, run_tasks
 
-GRADERS = Path(__file__).resolve().parent / "graders"
-
 
 @dataclass
 class ExerciseResult:

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from mgc.checks import CHECKS
 from mgc.cli import main
-from mgc.grading import GRADERS
+from mgc.graders import GRADERS
 from mgc.manifest import ROOT, ManifestError, load, parse
 from mgc.release import TABLE_END, TABLE_START, exercise_table
 

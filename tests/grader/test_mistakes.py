@@ -8,6 +8,7 @@ import pytest
 from tests.grader.helpers import edited, failed, grade_cells, solution_cells
 
 ADD_BACKWARD = "            self.grad += out.grad\n            other.grad += out.grad"
+NEG_SOLUTION = "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return self * -1"
 MUL_BACKWARD = (
     "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad"
 )
@@ -153,8 +154,8 @@ MISTAKES = [
     ),
     pytest.param(
         "engine",
-        "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return self * -1",
-        "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return 0 - self",
+        NEG_SOLUTION,
+        NEG_SOLUTION.replace("self * -1", "0 - self"),
         "engine.composites",
         None,
         id="neg-needs-an-rsub-the-class-lacks",
@@ -193,8 +194,8 @@ MISTAKES = [
     ),
     pytest.param(
         "engine",
-        "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return self * -1",
-        "    def __neg__(self):\n        ### BEGIN SOLUTION\n        return -self",
+        NEG_SOLUTION,
+        NEG_SOLUTION.replace("self * -1", "-self"),
         "engine.composites",
         "recursion never ends",
         id="neg-calls-itself",

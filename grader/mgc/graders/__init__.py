@@ -8,3 +8,7 @@ notebook name the submission has, or --assignment):
 `mgc grade` runs the same checks on the same cases (mgc.grading.grade_exercise), without
 pytest's start-up for every notebook; a test holds the two to the same verdicts.
 """
+
+from pathlib import Path
+
+GRADERS = Path(__file__).resolve().parent  # this folder: the test module, its conftest and pytest.ini
