@@ -64,39 +64,51 @@ def tanh_plot() -> bytes:
     return _svg(fig)
 
 
-def tiny_training_plots() -> tuple[bytes, bytes]:
-    """The lecture's 4-example training: the loss with zero_grad, and without it."""
+def descend(seed: int, steps: int, lr: float, zero_grad: bool = True) -> list[float]:
+    """The lecture's loop on its four examples (lessons 10 and 11 run the same one)."""
     from micrograd import MLP
     from micrograd.data import tiny
 
     xs, ys = tiny()
+    random.seed(seed)
+    model = MLP(3, [4, 4, 1])
+    losses = []
+    for _ in range(steps):
+        loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
+        if zero_grad:
+            model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data += -lr * p.grad
+        losses.append(loss.data)
+    return losses
 
-    def run(zero: bool, steps: int = 60, lr: float = 0.05) -> list[float]:
-        random.seed(1)
-        model = MLP(3, [4, 4, 1])
-        losses = []
-        for _ in range(steps):
-            loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
-            if zero:
-                model.zero_grad()
-            loss.backward()
-            for p in model.parameters():
-                p.data -= lr * p.grad
-            losses.append(loss.data)
-        return losses
 
-    right, wrong = run(True), run(False)
+SEEDS = range(10)  # lesson 11 runs the same ten seeds
+
+
+def learning_rate_plot() -> bytes:
     fig, ax = _axes()
-    ax.plot(right, label="loss")
+    for lr in (0.05, 0.5, 1.0):
+        ax.plot(descend(1, 60, lr), label=f"learning rate {lr}")
     ax.set(xlabel="step", ylabel="summed squared error", yscale="log")
     ax.legend()
-    loss_svg = _svg(fig)
-    fig, ax = _axes()
-    ax.plot(right, label="with zero_grad()")
-    ax.plot(wrong, label="without: the grads pile up")
-    ax.set(xlabel="step", ylabel="summed squared error", yscale="log")
-    ax.legend()
-    return loss_svg, _svg(fig)
+    return _svg(fig)
+
+
+def zero_grad_plot() -> bytes:
+    import matplotlib.pyplot as plt
+
+    _axes()  # selects the Agg backend
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, zero, title in zip(axes, (True, False), ("with zero_grad()", "without: the grads pile up")):
+        for seed in SEEDS:
+            ax.plot(descend(seed, 100, 0.05, zero), color="tab:blue" if zero else "tab:red", alpha=0.6)
+        ax.set(title=f"{title}, {len(SEEDS)} seeds", xlabel="step", yscale="symlog")
+        ax.set_yscale("symlog", linthresh=1e-3)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("summed squared error")
+    return _svg(fig)
 
 
 def demo_plots() -> tuple[bytes, bytes]:
@@ -126,13 +138,12 @@ def graph_figures() -> dict[str, bytes]:
 
 
 def figures() -> dict[str, bytes]:
-    tiny_loss, zero_grad_bug = tiny_training_plots()
     demo_loss, boundary = demo_plots()
     return {
         "derivative.svg": derivative_plot(),
         "tanh.svg": tanh_plot(),
-        "tiny-loss.svg": tiny_loss,
-        "zero-grad-bug.svg": zero_grad_bug,
+        "learning-rates.svg": learning_rate_plot(),
+        "zero-grad-bug.svg": zero_grad_plot(),
         "moons-loss.svg": demo_loss,
         "moons-boundary.svg": boundary,
         **graph_figures(),

@@ -3,6 +3,8 @@ and has no broken links."""
 
 from __future__ import annotations
 
+import html
+import math
 import re
 import shutil
 import sys
@@ -46,6 +48,42 @@ def test_code_blocks_ran_and_printed_the_lecture_numbers(built_site):
     assert "41 parameters" in nn
     moons = (site / "lessons" / "12-two-moons" / "index.html").read_text()
     assert "337 parameters" in moons
+
+
+def outputs(site: Path, lesson: str) -> list[str]:
+    """The text of every output block a lesson's code printed when the site was built."""
+    page = (site / "lessons" / lesson / "index.html").read_text()
+    blocks = re.findall(r'<div class="result"[^>]*>(.*?)</div>\s*</div>', page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
+
+
+def test_lesson_8_pytorch_agrees_with_micrograd_to_ten_digits(built_site):
+    torch_block, micrograd_block = (
+        b for b in outputs(built_site[0], "08-pytorch") if b.lstrip().startswith("o ")
+    )
+    lecture = {"o": 1 / math.sqrt(2), "x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0}  # FACTS, step 11
+    for block in (torch_block, micrograd_block):
+        printed = dict(re.findall(r"^(o|x1|w1|x2|w2)\s+(-?\d+\.\d{10})$", block, re.M))
+        assert printed.keys() == lecture.keys(), block
+        for name, value in lecture.items():
+            assert printed[name] == f"{value:.10f}", (name, printed[name], block)
+
+
+def test_the_bugs_are_shown_not_told(built_site):
+    site = built_site[0]
+    reuse = next(b for b in outputs(site, "06-accumulation") if "assigned" in b)
+    assert re.search(r"assigned:\s+1\.0\b", reuse) and re.search(r"accumulated:\s+2\.0\b", reuse)
+    diverged = outputs(site, "10-training")[-1]  # the run at learning rate 1.0
+    losses = [float(line.split()[1]) for line in diverged.strip().splitlines()]
+    assert losses[-1] > losses[0] > 6 and losses[-1] > 7.9, diverged  # up, and stuck up
+    table = next(b for b in outputs(site, "11-zero-grad") if "without" in b)
+    found = re.findall(r"^\s*(\d)\s+(\S+)\s+(\S+)", table, re.M)
+    rows = {int(seed): (float(right), float(wrong)) for seed, right, wrong in found}
+    assert sorted(rows) == list(range(10))
+    assert all(right < 0.05 for right, _ in rows.values())  # the correct loop: every seed learns
+    stuck = sorted(seed for seed, (_, wrong) in rows.items() if wrong > 3.9)
+    page = (site / "lessons" / "11-zero-grad" / "index.html").read_text()
+    assert stuck and f"seeds {' and '.join(map(str, stuck))}" in page  # the text names the stuck runs
 
 
 def test_figures_are_drawn_from_the_reference_code(built_site):
