@@ -8,7 +8,7 @@ each) it first gets {"limits": {RLIMIT: n}, "filter": BPF}, then requests:
   b"spawn"   kill the current child, fork a new one; reply {"pid": n} and, as
              SCM_RIGHTS, the parent's ends of the child's two pipes
   b"status"  wait up to a second for the child to end; reply {"status": wait status or None}
-  b"kill"    kill the current child; reply {"status": wait status or None}
+  b"kill"    kill the current child (no reply)
 
 A forked child closes every other descriptor, sets its rlimits, loads the seccomp
 filter (no new processes, no signals, no files written, no sockets or IPC: nothing
@@ -17,7 +17,8 @@ grades one exercise and is then killed. The parent writes each message on the
 child's request pipe as 8 bytes of length and a marshal blob (CODE: a code object
 the parent compiled), and reads one JSON line per report on its report pipe:
 
-  {"helpers": CODE, "cells": [SOURCE, ...]} ->  {"cell": i} before each cell,
+  {"helpers": CODE, "cells": [SOURCE, ...],  ->  {"cell": i} before each cell,
+   "code": [CODE or None, ...]}
                                                 {"cell_error": i, "error": ...},
                                                 {"loaded": true}
   {"payload": CODE, "probe": NAME,          ->  {"results": [...]}
@@ -29,16 +30,18 @@ student's code has run, and holds nothing that answers this child's exercise
 parent checks its shape and decides everything from its own copy of the cases.
 """
 
-import _socket  # the socket module would cost every notebook 12 ms (enum, selectors) for one call
-import array
-import contextlib
+# Only modules that cost a server next to nothing to import: it starts once per notebook. The
+# socket and signal modules (enum, selectors) would add 12 ms for a few constants; _socket and
+# _signal hold the same ones.
+import _signal
+import _socket
 import ctypes
+import gc
 import marshal
 import math  # noqa: F401  (imported once here, not by every child: notebooks use them)
 import os
 import random  # noqa: F401
 import resource
-import signal
 import sys
 import time
 
@@ -52,18 +55,20 @@ def serve(control_fd: int) -> None:
     parent = os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no child may read or write this process's memory
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, _signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent was gone before the line above
         return
     control = _socket.socket(fileno=control_fd)
     setup = marshal.loads(control.recv(1 << 20))
+    gc.freeze()  # the children's collections then skip the server's objects, leaving their pages shared
     child = 0
     while True:
         request = control.recv(64)
         if request == b"spawn":
             _end(child)
             child, fds = _spawn(libc, setup)
-            ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))]
+            packed = b"".join(fd.to_bytes(4, sys.byteorder) for fd in fds)  # a C int each
+            ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, packed)]
             control.sendmsg([marshal.dumps({"pid": child})], ancillary)
             for fd in fds:
                 os.close(fd)
@@ -71,9 +76,9 @@ def serve(control_fd: int) -> None:
             status = _wait(child, 1.0)
             child = 0 if status is not None else child
             control.send(marshal.dumps({"status": status}))
-        elif request == b"kill":
-            status, child = _end(child), 0
-            control.send(marshal.dumps({"status": status}))
+        elif request == b"kill":  # no reply: the next request is only read once this is done
+            _end(child)
+            child = 0
         else:  # b"": the parent is done with this notebook
             _end(child)
             return
@@ -103,7 +108,7 @@ def _spawn(libc, setup: dict) -> tuple[int, list[int]]:
 
 def _confine(libc, setup: dict) -> None:
     """Before any student code: rlimits it cannot raise, and the seccomp filter it cannot lift."""
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, _signal.SIGKILL, 0, 0, 0)
     for name, value in setup["limits"].items():
         resource.setrlimit(getattr(resource, name), (value, value))
     program = setup["filter"]
@@ -138,8 +143,10 @@ def _end(child: int) -> int | None:
     """Kill the child and collect it."""
     if not child:
         return None
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(child, signal.SIGKILL)
+    try:  # noqa: SIM105 (contextlib is one more import for every server)
+        os.kill(child, _signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     return os.waitpid(child, 0)[1]
 
 
@@ -163,10 +170,10 @@ def main(requests: int, reports: int) -> None:
     describe = helpers["describe"]
 
     namespace: dict = {"__name__": "__main__", "get_ipython": _NoIPython}
-    for index, source in enumerate(setup["cells"]):
+    for index, (source, code) in enumerate(zip(setup["cells"], setup["code"])):
         send({"cell": index})  # the parent knows which cell hung if this is the last it sees
         try:
-            run(build(source, f"<cell {index + 1}>", "exec"), namespace)
+            run(marshal.loads(code) if code else build(source, f"<cell {index + 1}>", "exec"), namespace)
         except BaseException as error:  # a broken cell is reported, and the next one runs
             send({"cell_error": index, "error": describe(error)})
     send({"loaded": True})

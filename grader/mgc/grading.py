@@ -246,6 +246,9 @@ def grade_task(task: Task, options: Options) -> SubmissionResult:
         return not_graded(task, f"the grader failed on it ({type(error).__name__}: {str(error)[:200]})")
 
 
+PRELOAD = ("torch", "mgc.grading", "mgc.checks", "mgc.payload")  # imported once per run, for every worker
+
+
 def warm_up() -> None:
     """Import everything grading needs before any student code runs, once per process:
     torch, the checks and the payloads."""
@@ -318,7 +321,8 @@ def grade_paths(
             finished(i, grade_task(tasks[i], options))
     else:
         jobs_ = [(tasks[i], options) for i in todo]
-        for k, result in run_tasks(jobs_, _grade_in_worker, jobs, warm_up, _task_seconds):
+        runs = run_tasks(jobs_, _grade_in_worker, jobs, warm_up, _task_seconds, preload=PRELOAD)
+        for k, result in runs:
             if isinstance(result, Lost):
                 result = not_graded(tasks[todo[k]], f"{result.reason} ({result.tries} tries)")
             finished(todo[k], result)

@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,9 +41,18 @@ class Lost:
 
 
 def die_with_parent() -> None:
-    """Have the kernel kill this process when its parent dies (Linux; elsewhere nothing happens)."""
+    """End this worker when the process that started it dies: by the kernel when that is its parent
+    (Linux), and by a watching thread when it was forked by multiprocessing's fork server."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_die_when_ready, args=(parent.sentinel,), daemon=True).start()
+
+
+def _die_when_ready(sentinel: int) -> None:
+    wait([sentinel])
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _serve(connection: Connection, warm: Callable[[], None], work: Callable[[Any], Any]) -> None:
@@ -73,6 +84,16 @@ class _Worker:
         self.connection.close()
 
 
+def _context(preload: tuple[str, ...]):
+    """Workers are started fresh ("spawn") or, to share `preload`'s imports, forked from a server that
+    has imported them but run nothing ("forkserver"; never this process: it may have run torch)."""
+    if not preload:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
+
+
 def run_tasks(
     tasks: list[Any],
     work: Callable[[Any], Any],
@@ -80,13 +101,15 @@ def run_tasks(
     warm: Callable[[], None] = nothing,
     seconds: Callable[[Any], float] = lambda task: 3600.0,
     tries: int = 2,
+    preload: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, Any]]:
     """Yield (index, work(task)) as tasks finish, or (index, Lost) for a task that failed `tries` times.
 
     `work` and `warm` run in the workers and must be importable functions; `seconds(task)` is how long
-    a worker may take over one task before it is killed.
+    a worker may take over one task before it is killed. The modules in `preload` are imported once,
+    by a fork server the workers are forked from, instead of once by every worker.
     """
-    context = multiprocessing.get_context("spawn")  # never fork a process that has loaded torch
+    context = _context(preload)
     pending = deque(range(len(tasks)))
     attempts = dict.fromkeys(range(len(tasks)), 0)
     workers = [_Worker(context, warm, work) for _ in range(min(jobs, len(tasks)))]
