@@ -150,7 +150,37 @@ def figures() -> dict[str, bytes]:
     }
 
 
+SOLUTION_PAGE = "solution.md"
+
+
+def _without(nav: list, page: str) -> list:
+    """`nav` with every entry that points at `page` left out."""
+    kept = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            kept.append({next(iter(item)): _without(value, page)})
+        elif value != page:
+            kept.append(item)
+    return kept
+
+
+def on_config(config):
+    if not config.extra.get("solutions", True):
+        config.nav = _without(config.nav, SOLUTION_PAGE)
+    return config
+
+
+def drop_solution(files: Files, config) -> Files:
+    """Leave the solution page out of the build when `extra: solutions` is false."""
+    solution = files.get_file_from_path(SOLUTION_PAGE)
+    if solution is not None and not config.extra.get("solutions", True):
+        files.remove(solution)
+    return files
+
+
 def on_files(files: Files, config) -> Files:
+    drop_solution(files, config)
     made = figures()
     for name, content in made.items():
         files.append(File.generated(config, f"figures/{name}", content=content))

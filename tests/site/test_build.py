@@ -4,6 +4,7 @@ and has no broken links."""
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 import re
 import shutil
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from mgc.manifest import load
+from mgc.manifest import ROOT, load
 
 LESSONS = [
     "01-derivatives", "02-value", "03-manual-backprop", "04-neuron", "05-backward", "06-accumulation",
@@ -84,6 +85,41 @@ def test_the_bugs_are_shown_not_told(built_site):
     stuck = sorted(seed for seed, (_, wrong) in rows.items() if wrong > 3.9)
     page = (site / "lessons" / "11-zero-grad" / "index.html").read_text()
     assert stuck and f"seeds {' and '.join(map(str, stuck))}" in page  # the text names the stuck runs
+
+
+def _hooks():
+    spec = importlib.util.spec_from_file_location("site_hooks", ROOT / "docs" / "hooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _nav_pages(nav) -> list[str]:
+    found = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        found += _nav_pages(value) if isinstance(value, list) else [value]
+    return found
+
+
+def test_the_solution_page_is_built_and_one_setting_leaves_it_out(built_site):
+    site = built_site[0]
+    solution = html.unescape(re.sub(r"<[^>]+>", "", (site / "solution" / "index.html").read_text()))
+    assert "def backward(self)" in solution and "self.grad += other.data * out.grad" in solution
+    for page in (ROOT / "docs").rglob("*.md"):  # only the nav reaches it: nothing breaks without it
+        assert page.name == "solution.md" or "solution.md" not in page.read_text(), page
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    hooks = _hooks()
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert config.extra["solutions"] is True and "solution.md" in _nav_pages(config.nav)
+    config.extra["solutions"] = False
+    config = hooks.on_config(config)
+    files = hooks.drop_solution(get_files(config), config)
+    assert "solution.md" not in _nav_pages(config.nav) and "lessons/05-backward.md" in _nav_pages(config.nav)
+    assert files.get_file_from_path("solution.md") is None
+    assert files.get_file_from_path("lessons/05-backward.md") is not None
 
 
 def test_figures_are_drawn_from_the_reference_code(built_site):
