@@ -58,6 +58,7 @@ def save_plots(model: MLP, xs, ys, history: History, out: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: train the demo network and save its plots; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m micrograd.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="training steps (default 100)")
     parser.add_argument(

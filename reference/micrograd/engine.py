@@ -50,6 +50,11 @@ class Value:
         _op: str = "",
         label: str = "",
     ) -> None:
+        """A leaf holding `data` (an int or a float), with `grad` 0.
+
+        `_children` and `_op` are set by the operations that create values;
+        `label` is a name for drawings.
+        """
         if type(data) is not float and type(data) is not int:
             data = _check_number(data)
         self.data = data
@@ -65,6 +70,7 @@ class Value:
         self._grad_fn: Callable[[Value], None] | None = None  # None on a leaf
 
     def __repr__(self) -> str:
+        """`Value(data=..., grad=...)`."""
         return f"Value(data={self.data}, grad={self.grad})"
 
     @property
@@ -82,6 +88,11 @@ class Value:
     # ---- addition ------------------------------------------------------------
 
     def __add__(self, other: Value | Number) -> Value:
+        """`self + other`; a plain number is wrapped in a Value first.
+
+        Local derivative: 1 with respect to each operand, so both receive
+        `out.grad` unchanged.
+        """
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
         out._grad_fn = _add_backward
@@ -90,6 +101,10 @@ class Value:
     # ---- multiplication ------------------------------------------------------
 
     def __mul__(self, other: Value | Number) -> Value:
+        """`self * other`; a plain number is wrapped in a Value first.
+
+        Local derivative: with respect to each operand, the other operand's data.
+        """
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
         out._grad_fn = _mul_backward
@@ -98,6 +113,16 @@ class Value:
     # ---- power (a number exponent only) ---------------------------------------
 
     def __pow__(self, other: Number) -> Value:
+        """`self ** other` for an int or float exponent `other` (never a Value).
+
+        Local derivative: `other * self.data ** (other - 1)` (the power rule);
+        none for an exponent of 0.
+
+        Raises:
+            TypeError: the exponent is a Value.
+            ZeroDivisionError: 0 raised to a negative power.
+            ValueError: a negative base with a fractional exponent.
+        """
         if isinstance(other, Value):
             raise TypeError(
                 "Value ** Value is not supported: the exponent must be an int or a float "
@@ -123,6 +148,10 @@ class Value:
     # ---- exp, log and the activations -----------------------------------------
 
     def exp(self) -> Value:
+        """e raised to this value.
+
+        Local derivative: e**x itself, the output's own data.
+        """
         try:
             result = math.exp(self.data)
         except OverflowError:
@@ -132,6 +161,13 @@ class Value:
         return out
 
     def log(self) -> Value:
+        """The natural logarithm of a positive value.
+
+        Local derivative: 1 / x.
+
+        Raises:
+            ValueError: the value is 0 or negative.
+        """
         if self.data <= 0:
             raise ValueError(f"log is only defined for positive numbers, got {self.data}")
         out = Value(math.log(self.data), (self,), "log")
@@ -139,16 +175,28 @@ class Value:
         return out
 
     def tanh(self) -> Value:
+        """The hyperbolic tangent, squashing any number into (-1, 1).
+
+        Local derivative: 1 - tanh(x)**2, computed from the output.
+        """
         out = Value(math.tanh(self.data), (self,), "tanh")
         out._grad_fn = _tanh_backward
         return out
 
     def relu(self) -> Value:
+        """max(0, x).
+
+        Local derivative: 1 where the output is positive, else 0.
+        """
         out = Value(self.data if self.data > 0 else 0.0, (self,), "ReLU")
         out._grad_fn = _relu_backward
         return out
 
     def sigmoid(self) -> Value:
+        """The logistic function 1 / (1 + e**-x), squashing into (0, 1).
+
+        Local derivative: s * (1 - s), where s is the output.
+        """
         x = self.data  # the two branches never overflow math.exp
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
         out = Value(s, (self,), "sigmoid")
@@ -158,7 +206,13 @@ class Value:
     # ---- backpropagation ------------------------------------------------------
 
     def backward(self) -> None:
-        """Fill in `grad` on every node this value depends on (d self / d node)."""
+        """Fill in `grad` on every node this value depends on (d self / d node).
+
+        Seeds this value's grad with 1 (the derivative of a value with respect
+        to itself), orders the graph so that every node comes after its
+        children, and applies each node's local derivative in reverse order
+        (the chain rule). Grads accumulate: reset them between passes.
+        """
         # Topological order: every node after all of its children. It is the
         # lecture's depth-first search (visit the children, then add the node),
         # kept on an explicit stack so deep graphs never hit the recursion limit.
@@ -186,24 +240,53 @@ class Value:
     # ---- everything else is built from the operations above -------------------
 
     def __neg__(self) -> Value:  # -self
+        """`-self`, built as `self * -1`.
+
+        Local derivative: -1.
+        """
         return self * -1
 
     def __radd__(self, other: Number) -> Value:  # other + self
+        """`other + self` for a plain number `other`, built as `self + other`.
+
+        Local derivative: 1.
+        """
         return self + other
 
     def __sub__(self, other: Value | Number) -> Value:  # self - other
+        """`self - other`, built as `self + (-other)`.
+
+        Local derivative: 1 with respect to `self`, -1 with respect to `other`.
+        """
         return self + (-other)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
+        """`other - self` for a plain number `other`, built as `other + (-self)`.
+
+        Local derivative: -1 with respect to `self`.
+        """
         return other + (-self)
 
     def __rmul__(self, other: Number) -> Value:  # other * self
+        """`other * self` for a plain number `other`, built as `self * other`.
+
+        Local derivative: `other` with respect to `self`.
+        """
         return self * other
 
     def __truediv__(self, other: Value | Number) -> Value:  # self / other
+        """`self / other`, built as `self * other**-1`.
+
+        Local derivative: 1 / other with respect to `self`, and
+        -self / other**2 with respect to `other`.
+        """
         return self * other**-1
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
+        """`other / self` for a plain number `other`, built as `other * self**-1`.
+
+        Local derivative: -other / self**2 with respect to `self`.
+        """
         return other * self**-1
 
 

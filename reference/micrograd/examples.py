@@ -91,6 +91,7 @@ EXAMPLES: dict[str, Callable[[], Value]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: draw every example into `--out`; returns the exit status."""
     from micrograd.viz import save_svg
 
     parser = argparse.ArgumentParser(prog="python -m micrograd.examples", description=__doc__.splitlines()[0])

@@ -3,12 +3,15 @@ and has no broken links."""
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
+import json
 import math
 import re
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,77 @@ def test_the_solution_page_is_built_and_one_setting_leaves_it_out(built_site):
     assert "solution.md" not in _nav_pages(config.nav) and "lessons/05-backward.md" in _nav_pages(config.nav)
     assert files.get_file_from_path("solution.md") is None
     assert files.get_file_from_path("lessons/05-backward.md") is not None
+
+
+def _graded_source_lines() -> dict[str, set[str]]:
+    """For each graded method the reference engine has, the distinctive lines of its body."""
+    import ast
+    import inspect
+
+    import micrograd.engine
+    import micrograd.nn
+
+    objects = {}
+    for exercise in load().exercises:
+        for symbol in exercise.symbols:
+            owner, _, name = symbol.rpartition(".")
+            for module in (micrograd.engine, micrograd.nn):
+                scope = getattr(module, owner, None) if owner else module
+                found = getattr(scope, name, None)
+                if found is not None:
+                    objects[symbol] = found
+    for name, function in vars(micrograd.engine).items():  # where the operations' backward steps live
+        if name.startswith("_") and name.endswith("_backward"):
+            objects[name] = function
+    lines = {}
+    for symbol, function in objects.items():
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        body = tree.body[0].body
+        if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # the docstring is meant to be published
+        source = "\n".join(ast.unparse(statement) for statement in body)
+        lines[symbol] = {line.strip() for line in source.splitlines() if len(line.strip()) >= 15}
+    return lines
+
+
+def test_the_api_reference_publishes_no_graded_source(built_site):
+    site = built_site[0]
+    lines = _graded_source_lines()
+    graded = {"Value.__add__", "Value.backward", "Neuron.__call__", "Module.zero_grad", "_mul_backward"}
+    assert graded <= set(lines)
+    reference = (site / "reference" / "index.html").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", "", reference))
+    assert "Local derivative" in text and "Value.__pow__" in reference  # the methods are documented ...
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    entries = [d["text"] for d in index["docs"] if d["location"].startswith("reference/")]
+    searchable = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(entries)))
+    assert "Local derivative" in searchable
+    squeeze = functools.partial(re.sub, r"\s+", "")  # highlighting may change the spacing, not the tokens
+    for symbol, body in lines.items():
+        for line in body:  # ... and none of their code is, on the page or in the search index
+            assert squeeze(line) not in squeeze(text), (symbol, line)
+            assert squeeze(line) not in squeeze(searchable), (symbol, line)
+
+
+def test_every_public_method_of_the_engine_has_a_docstring_with_its_local_derivative():
+    import inspect
+
+    import micrograd.engine
+    import micrograd.nn
+
+    value = micrograd.engine.Value
+    operations = [name for name in vars(value) if inspect.isfunction(vars(value)[name])]
+    operations = [n for n in operations if not n.startswith("_") or (n.startswith("__") and n.endswith("__"))]
+    assert {"__add__", "__pow__", "__rtruediv__", "exp", "tanh", "backward"} <= set(operations)
+    for name in operations:
+        doc = inspect.getdoc(getattr(value, name)) or ""
+        assert doc, f"Value.{name} has no docstring"
+        if name not in ("__init__", "__repr__", "backward"):
+            assert "Local derivative" in doc, f"Value.{name}: the docstring states no local derivative"
+    for cls in (micrograd.nn.Module, micrograd.nn.Neuron, micrograd.nn.Layer, micrograd.nn.MLP):
+        for name, member in vars(cls).items():
+            if inspect.isfunction(member):
+                assert inspect.getdoc(member), f"{cls.__name__}.{name} has no docstring"
 
 
 def test_figures_are_drawn_from_the_reference_code(built_site):
