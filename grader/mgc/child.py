@@ -1,6 +1,6 @@
 """The sandboxed side: a fork server that never runs student code, and the children it forks.
 
-mgc.sandbox starts one server per student notebook, confined (see mgc.sandbox), as
+mgc.sandbox starts one server per grading process, confined (see mgc.sandbox), as
 `python -I -S -B -c SOURCE CONTROL_FD`, with nothing but the standard library to
 import. Over CONTROL_FD (a Unix socket of SOCK_SEQPACKET messages, one marshal blob
 each) it first gets {"limits": {RLIMIT: n}, "filter": BPF}, then requests:
@@ -13,7 +13,8 @@ each) it first gets {"limits": {RLIMIT: n}, "filter": BPF}, then requests:
 A forked child closes every other descriptor, sets its rlimits, loads the seccomp
 filter (no new processes, no signals, no files written, no sockets or IPC: nothing
 can pass from one child to the next) and only then reads the student's code. It
-grades one exercise and is then killed. The parent writes each message on the
+grades one exercise and is then killed and reaped before the server forks the
+next child, of the same notebook or of another student's. The parent writes each message on the
 child's request pipe as 8 bytes of length and a marshal blob (CODE: a code object
 the parent compiled), and reads one JSON line per report on its report pipe:
 
@@ -30,7 +31,7 @@ student's code has run, and holds nothing that answers this child's exercise
 parent checks its shape and decides everything from its own copy of the cases.
 """
 
-# Only modules that cost a server next to nothing to import: it starts once per notebook. The
+# Only modules that cost a server next to nothing to import: a worker may start several. The
 # socket and signal modules (enum, selectors) would add 12 ms for a few constants; _socket and
 # _signal hold the same ones.
 import _signal

@@ -1,13 +1,16 @@
 """Run a student's notebook code in confined child processes that the parent can always stop.
 
-The sandbox knows nothing about micrograd. For each notebook it starts one confined
-fork server (`child.py`), which never runs student code. For every request the
-server forks a fresh child; the parent sends it the student's code cells and, only
-once they have run, the grader code for that one request (mgc.payload), reads back
-plain JSON, and has the child killed. Nothing passes from one child to the next:
-each sets its rlimits and loads a seccomp filter (mgc.syscalls) before it reads any
-student code, and that filter refuses new processes, signals, sockets, IPC objects
-and writing any file; nothing is inherited but its own two pipes.
+The sandbox knows nothing about micrograd. Each grading process starts one confined
+fork server (`child.py`), which never runs student code, and keeps it for every
+notebook it grades, one at a time (a Sandbox is not for use from two threads at
+once). For every request the server forks a fresh child; the parent sends it the
+student's code cells and, only once they have run, the grader code for that one
+request (mgc.payload), reads back plain JSON, and has the child killed and reaped
+before the next is forked, for the same notebook or another. Nothing passes from
+one child to the next: each sets its rlimits and loads a seccomp filter
+(mgc.syscalls) before it reads any student code, and that filter refuses new
+processes, signals, sockets, IPC objects and writing any file; nothing is
+inherited but its own two pipes.
 
 Confinement of the server and its children, strongest first (`confinement()` says
 which is in force):
@@ -45,7 +48,6 @@ import subprocess
 import sys
 import sysconfig
 import time
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -301,7 +303,25 @@ class _Server:
 
     @property
     def closed(self) -> bool:
-        return self.process.returncode is not None
+        return self.control.fileno() == -1 or self.process.poll() is not None
+
+
+_SERVERS: dict[tuple, _Server] = {}  # by confinement and rlimits: one per grading process, for all notebooks
+
+
+def _server_for(limits: Limits) -> _Server:
+    """This process's server for these limits, started on first use (or again, if it ever died)."""
+    key = (confinement(), tuple(sorted(rlimits(limits).items())))
+    server = _SERVERS.get(key)
+    if server is None or server.closed:
+        server = _SERVERS[key] = _Server(limits)
+    return server
+
+
+def close_servers() -> None:
+    """End every server this process started (they also die with it)."""
+    while _SERVERS:
+        _SERVERS.popitem()[1].close()
 
 
 def _exit_reason(status: int | None) -> str:
@@ -407,16 +427,14 @@ def compiled_cells(cells: list[str]) -> list[bytes | None]:
 
 @dataclass
 class Sandbox:
-    """One student notebook's code; each probe runs it in a fresh child, forked by the notebook's
-    own server. Close it (or use it in a `with`) to end the server; it is also ended when the
-    Sandbox is collected."""
+    """One student notebook's code; each probe runs it in a fresh child, forked by this process's
+    server, and killed (and reaped) before the next child of any notebook is forked."""
 
     cells: list[str] = field(repr=False)
     limits: Limits = field(default_factory=Limits)
     skipped_cells: set[int] = field(default_factory=set, repr=False)
     cell_errors: dict[int, str] = field(default_factory=dict, repr=False)  # at most one per cell
     spent: float = 0.0  # seconds its children have taken so far
-    _server: _Server | None = field(default=None, init=False, repr=False)
     _code: list[bytes | None] | None = field(default=None, init=False, repr=False)
 
     def __enter__(self) -> Sandbox:
@@ -426,17 +444,11 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
-        """End the notebook's server and every child it has."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+        """Nothing of the notebook outlives its probes: each kills its child. Kept so that a Sandbox
+        can be used in a `with`."""
 
     def _spawn(self) -> _Child:
-        """A fresh child, from this notebook's server (started again if it was ever closed)."""
-        if self._server is None or self._server.closed:
-            self._server = _Server(self.limits)
-            weakref.finalize(self, self._server.close)
-        return self._server.spawn()
+        return _server_for(self.limits).spawn()
 
     def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
         """Run probe `name` on `cases` in a fresh child that has loaded the student's code."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from mgc import syscalls
+from mgc import sandbox, syscalls
 from mgc.checks.operations import op_case
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
@@ -320,17 +320,19 @@ def test_markup_escape_codes_and_deep_metadata_neither_crash_the_run_nor_reach_t
     assert "symbolic link" in students["m"]["error"]
 
 
-def test_nothing_passes_from_one_exercise_child_to_the_next():
-    # every child of one notebook is forked by the same server: what one child holds (the grader's
-    # tanh, say) must not reach the next (grading mul) through a file, an IPC object or a process
+def test_nothing_passes_from_one_child_to_the_next():
+    # every child of a grading process is forked by the same server, one after the other: what one
+    # child holds (the grader's tanh, say) must not reach the next (grading mul), and one student's
+    # child must leave nothing for a classmate's, through a file, an IPC object or a process
     require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
-    box = Sandbox([attacks.LEAVE_BEHIND], Limits(5, 5))
-    seen = []
-    for _ in range(2):
-        box.cell_errors.clear()
+    seen, servers = [], set()
+    ada = Sandbox([attacks.LEAVE_BEHIND], Limits(5, 5))
+    bob = Sandbox([attacks.LEAVE_BEHIND], Limits(5, 5))
+    for box in (ada, ada, bob):  # two exercises of one notebook, then a classmate's notebook
         box.probe("zero_grad", [])
-        seen.append(json.loads(box.cell_errors[0].split("LEFT", 1)[1].split("\n")[0]))
-    box.close()
+        seen.append(json.loads(box.cell_errors.pop(0).split("LEFT", 1)[1].split("\n")[0]))
+        servers.add(sandbox._server_for(box.limits).process.pid)
+    assert len(servers) == 1, "the three children were not forked by one server"
     for run in seen:
         assert run["found"] == []
         expected = ["/tmp/left", "/dev/shm/left", "left", "/left", "shm", "socket", "fork"]
