@@ -179,8 +179,29 @@ def drop_solution(files: Files, config) -> Files:
     return files
 
 
+def release_notebooks() -> dict[str, bytes]:
+    """The student release, as `mgc release` wrote it: {site path: the notebook's bytes}.
+
+    Copied into the build, never into docs/: the site serves the current release.
+    """
+    from mgc.manifest import ROOT, load
+
+    notebooks = {}
+    for assignment in load().assignments:
+        release = ROOT / assignment.notebook.replace("solutions/", "exercises/", 1)
+        notebooks[f"exercises/{assignment.id}/{release.name}"] = release.read_bytes()
+    return notebooks
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """`{{ config.repo_url }}` in a page becomes the repository named in mkdocs.yml."""
+    return markdown.replace("{{ config.repo_url }}", config.repo_url or "")
+
+
 def on_files(files: Files, config) -> Files:
     drop_solution(files, config)
+    for path, content in release_notebooks().items():
+        files.append(File.generated(config, path, content=content))
     made = figures()
     for name, content in made.items():
         files.append(File.generated(config, f"figures/{name}", content=content))

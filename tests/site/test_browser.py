@@ -54,6 +54,10 @@ def test_every_page_loads_cleanly_with_its_images_and_math(browser, built_site, 
     )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
+    page.on(  # offline: every request stays on this site (data: URLs are inline)
+        "request",
+        lambda r: None if r.url.startswith((served_site, "data:")) else problems.append(f"outside: {r.url}"),
+    )
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     with_math = 0
     for url in urls:

@@ -215,12 +215,61 @@ def test_no_figure_is_committed_in_place_of_a_generated_one():
 
 
 def test_the_site_works_offline(built_site):
+    """Links out (the lecture, the original micrograd, the repository) are plain <a href>s;
+    nothing a page loads (script, style, image, font, frame, media) comes from outside."""
     site = built_site[0]
     assert (site / "javascripts" / "vendor" / "mathjax" / "tex-svg.js").stat().st_size > 1_000_000
+    loads = re.compile(
+        r"<(?:script|link|img|image|iframe|source|video|audio|object|embed|use)\b[^>]*?"
+        r"\s(?:src|href|xlink:href|data|srcset|poster)=[\"']?\s*((?:https?:)?//[^\"'\s>]+)",
+        re.I,
+    )
+    links_out = set()
     for page in pages(site):
-        html = page.read_text()
-        external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', html)
-        assert external == [], (page, external)
+        text = page.read_text()
+        assert loads.findall(text) == [], (page, loads.findall(text))
+        assert not re.search(r"url\(\s*[\"']?(?:https?:)?//", text), page  # inline styles
+        links_out |= set(re.findall(r'<a\b[^>]*href="(https?://[^"]+)"', text))
+    for sheet in site.rglob("*.css"):
+        text = sheet.read_text()
+        assert not re.search(r"(?:url\(|@import)\s*[\"']?(?:https?:)?//", text), sheet
+    for svg in site.rglob("*.svg"):
+        assert not loads.findall(svg.read_text()), svg
+    assert "https://github.com/karpathy/micrograd" in links_out  # the original, named and linked
+    assert any("youtube.com/watch" in link for link in links_out)  # the lecture
+
+
+def test_the_site_names_its_repository_and_the_guide_says_how_to_get_the_course(built_site):
+    from mkdocs.config import load_config
+
+    repo_url = load_config(str(ROOT / "mkdocs.yml")).repo_url
+    assert repo_url and repo_url.startswith("https://")
+    site = built_site[0]
+    guide = (site / "student-guide" / "index.html").read_text()
+    assert f"git clone {repo_url}" in html.unescape(re.sub(r"<[^>]+>", "", guide))
+    assert "{{ config.repo_url }}" not in guide
+    for page in pages(site):
+        assert f'href="{repo_url}"' in page.read_text(), page  # in the header of every page
+
+
+def test_every_exercise_page_offers_the_current_release_for_download(built_site, served_site):
+    import urllib.request
+    from urllib.parse import urljoin
+
+    site = built_site[0]
+    for assignment in load().assignments:
+        release = ROOT / assignment.notebook.replace("solutions/", "exercises/", 1)
+        page_url = urljoin(served_site, f"exercises/{assignment.id}/")
+        page = (site / "exercises" / assignment.id / "index.html").read_text()
+        links = re.findall(r'<a\b[^>]*href="([^"]+\.ipynb)"[^>]*>', page)
+        assert links, f"{assignment.id}: no notebook to download"
+        assert all(" download" in tag for tag in re.findall(r'<a\b[^>]*\.ipynb"[^>]*>', page))
+        for link in links:
+            with urllib.request.urlopen(urljoin(page_url, link)) as response:
+                assert response.status == 200
+                assert response.read() == release.read_bytes(), f"{link} is not the current release"
+        assert f"mgc check {release.name}" in page  # and the command that checks it
+    assert not list((ROOT / "docs").rglob("*.ipynb"))  # served from the build, never committed
 
 
 def test_no_broken_links(built_site):
