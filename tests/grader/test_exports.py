@@ -138,11 +138,7 @@ def autograder():
     root = Path(tempfile.mkdtemp(prefix="mgc-autograder-", dir="/tmp"))
     root.chmod(0o755)
     try:
-        with zipfile.ZipFile(_export("engine", root / "engine.zip")) as z:
-            z.extractall(root / "source")
-            for info in z.infolist():  # as unzip does: the modes stored in the zip
-                if info.external_attr >> 16:
-                    (root / "source" / info.filename).chmod((info.external_attr >> 16) & 0o777)
+        _unpack(_export("engine", root / "engine.zip"), root / "source")
         (root / "engine.zip").unlink()
         shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
         venv = root / "mgc-venv"
@@ -204,6 +200,39 @@ def _run_autograder(root: Path, upload: dict[str, Path | Link | str], sandbox: s
     assert 0 <= results["score"] <= ENGINE.max_score
     assert all(0 <= t["score"] <= t["max_score"] for t in results["tests"])
     return results
+
+
+def _unpack(zip_path: Path, source: Path) -> None:
+    """As Gradescope does: the zip's contents into source/, with the modes stored in the zip."""
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(source)
+        for info in z.infolist():
+            if info.external_attr >> 16:
+                (source / info.filename).chmod((info.external_attr >> 16) & 0o777)
+
+
+def test_setup_sh_installs_an_autograder_that_grades(tmp_path):
+    # setup.sh itself, as Gradescope runs it (root, from /autograder/source), into a fresh virtual
+    # environment; pip finds PyTorch's CPU wheel and the rest on this machine's own package mirror
+    # (PyTorch's index does not resolve here, so no retries) and installs Debian packages only if
+    # one is missing (bwrap is here)
+    root = tmp_path / "autograder"
+    root.mkdir(mode=0o755)
+    _unpack(_export("engine", tmp_path / "engine.zip"), root / "source")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "MGC_SANDBOX")}
+    env |= {"MGC_VENV": str(root / "mgc-venv"), "PIP_RETRIES": "0"}
+    setup = subprocess.run(
+        ["bash", "setup.sh"], cwd=root / "source", env=env, capture_output=True, text=True, timeout=1200
+    )
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    venv_python = root / "mgc-venv" / "bin" / "python"
+    torch = subprocess.run([venv_python, "-c", "import torch; print(torch.__version__)"], capture_output=True)
+    assert torch.stdout.decode().strip().endswith("+cpu")  # the CPU build, not CUDA's
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    results = _run_autograder(root, {"engine.ipynb": SAMPLES / "ada" / "engine" / "engine.ipynb"})
+    assert results["score"] == ENGINE.max_score
+    wrong = _run_autograder(root, {"engine.ipynb": SAMPLES / "ben" / "engine" / "engine.ipynb"})
+    assert wrong["score"] < ENGINE.max_score
 
 
 def test_the_gradescope_autograder_gives_the_honest_sample_full_marks(autograder):
