@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import random
+import re
 
 from mkdocs.structure.files import File, Files
 
@@ -20,7 +21,7 @@ def _svg(fig) -> bytes:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    fig.savefig(buffer, format="svg", bbox_inches="tight", transparent=True)  # dark mode inverts it
     plt.close(fig)
     return buffer.getvalue()
 
@@ -112,29 +113,116 @@ def zero_grad_plot() -> bytes:
 
 
 def demo_plots() -> tuple[bytes, bytes]:
-    from pathlib import Path
-    from tempfile import TemporaryDirectory
-
+    """The two-moons demo's training (micrograd.demo's model and loop) and what it learned."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.lines import Line2D
     from micrograd.data import make_moons
-    from micrograd.demo import demo_model, save_plots
-    from micrograd.train import train
+    from micrograd.demo import demo_model
+    from micrograd.train import hinge_loss, train
 
     xs, ys = make_moons(100, noise=0.1, seed=1337)
     model = demo_model(1337)
     history = train(model, xs, ys, steps=100)
-    with TemporaryDirectory() as tmp:
-        loss, boundary = save_plots(model, xs, ys, history, Path(tmp))
-        return loss.read_bytes(), boundary.read_bytes()
+    _, accuracy = hinge_loss(model, xs, ys)
+
+    fig, ax = _axes()
+    ax.plot(history.losses, color="tab:blue", label="loss (hinge + L2)")
+    ax.set(xlabel="step", ylabel="loss")
+    right = ax.twinx()
+    right.plot([100 * a for a in history.accuracies], color="tab:orange", label="training accuracy")
+    right.set(ylabel="accuracy (%)", ylim=(0, 102))
+    ax.legend(handles=ax.lines + right.lines, loc="center right")
+    loss_svg = _svg(fig)
+
+    X, y = np.array(xs), np.array(ys)
+    xx, yy = np.meshgrid(
+        np.arange(X[:, 0].min() - 1, X[:, 0].max() + 1, 0.08),
+        np.arange(X[:, 1].min() - 1, X[:, 1].max() + 1, 0.08),
+    )
+    scores = np.array([model([a, b]).data for a, b in zip(xx.ravel(), yy.ravel())]).reshape(xx.shape)
+    fig, ax = _axes(figsize=(6, 4.5))
+    ax.grid(False)
+    ax.contourf(xx, yy, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#f4a582", "#92c5de"], alpha=0.7)
+    ax.contour(xx, yy, scores, levels=[0], colors="black", linewidths=1)
+    for label, color, marker in ((-1, "#b2182b", "o"), (1, "#2166ac", "s")):
+        ax.scatter(*X[y == label].T, c=color, marker=marker, s=30, edgecolors="white", linewidths=0.5)
+    ax.set(xlabel="x₁", ylabel="x₂", title=f"After 100 steps: {accuracy:.0%} of the 100 points right")
+    ax.legend(
+        handles=[
+            Line2D([], [], ls="", marker="o", color="#b2182b", label="class −1"),
+            Line2D([], [], ls="", marker="s", color="#2166ac", label="class +1"),
+            Line2D([], [], color="black", lw=1, label="decision boundary (score 0)"),
+        ],
+        loc="lower left",
+        fontsize="small",
+    )
+    plt.setp(ax.get_legend().get_frame(), alpha=0.9)
+    return loss_svg, _svg(fig)
+
+
+def label_every_node(root) -> None:
+    """Name each unlabelled value after how it was made (`2*n`, `e - 1`), a constant after its value."""
+    from micrograd.viz import trace
+
+    order, seen = [], set()
+
+    def visit(v):  # children first, so their names exist when a parent is named
+        if v not in seen:
+            seen.add(v)
+            for child in v._prev:
+                visit(child)
+            order.append(v)
+
+    visit(root)
+    assert len(order) == len(trace(root)[0])
+    for v in order:
+        if v.label:
+            continue
+        names = [c.label for c in v._prev]
+        if not v._prev:
+            v.label = f"{v.data:g}"
+        elif v._op.startswith("**"):
+            v.label = f"{names[0]}{v._op}"
+        elif len(names) == 2:
+            left, right = (f"({n})" if " " in n else n for n in names)
+            v.label = f"{left}{v._op}{right}" if v._op == "*" else f"{left} {v._op} {right}"
+        else:
+            v.label = f"{v._op}({names[0]})"
+
+
+WIDEST_LEFT_TO_RIGHT = 800  # pt: a wider graph is drawn top to bottom instead
+
+
+def graph_svg(root) -> bytes:
+    """draw_dot's SVG of `root`, every node labelled, top to bottom when left to right is too wide."""
+    from micrograd.viz import draw_dot
+
+    label_every_node(root)
+    svg = draw_dot(root).pipe(format="svg")
+    width = float(re.search(rb'<svg width="([\d.]+)pt"', svg).group(1))
+    if width > WIDEST_LEFT_TO_RIGHT:
+        svg = draw_dot(root, rankdir="TB").pipe(format="svg")
+    return clean_graph(svg.decode()).encode()
+
+
+def clean_graph(svg: str) -> str:
+    """A Graphviz SVG ready to sit in a page: no XML prologue, a transparent background
+    (so dark mode can invert it), and a class the stylesheet sizes it by."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(
+        r'(<g id="graph0" class="graph"[^>]*>\s*(?:<title>[^<]*</title>\s*)?<polygon) fill="white"',
+        r'\1 fill="none"',
+        svg,
+        count=1,
+    )
+    return svg
 
 
 def graph_figures() -> dict[str, bytes]:
     from micrograd.examples import EXAMPLES
-    from micrograd.viz import draw_dot
 
-    return {
-        f"graph-{name.replace('_', '-')}.svg": draw_dot(build()).pipe(format="svg")
-        for name, build in EXAMPLES.items()
-    }
+    return {f"graph-{name.replace('_', '-')}.svg": graph_svg(build()) for name, build in EXAMPLES.items()}
 
 
 def figures() -> dict[str, bytes]:
@@ -198,11 +286,108 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown.replace("{{ config.repo_url }}", config.repo_url or "")
 
 
+INLINE_GRAPH = (
+    re.compile(  # an SVG printed into a page, with the prologue and comments Graphviz puts before it
+        r"(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*<svg\b.*?</svg>", re.S
+    )
+)
+GRAPH_IMAGE = re.compile(r'<img\b[^>]*\bsrc="([^"]*figures/graph-[^"]*\.svg)"[^>]*>')
+
+
+SMALLEST_SCALE = 0.6  # Graphviz's 14 pt text (18.7 px) is never drawn smaller than 11 px
+
+
+def sized(width_pt: float) -> str:
+    """The CSS that fits a graph to its column, between its natural size and SMALLEST_SCALE of it."""
+    natural = width_pt * 4 / 3  # pt to CSS px
+    return (
+        f"width: 100%; max-width: {natural:.0f}px; min-width: {natural * SMALLEST_SCALE:.0f}px; height: auto"
+    )
+
+
+def _inline_graph(match: re.Match) -> str:
+    if "graphviz" not in match.group(0):
+        return match.group(0)
+    svg = clean_graph(match.group(0))
+    width = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+    styled = svg.replace("<svg ", f'<svg style="{sized(width)}" ', 1)
+    return f'<div class="graph">{styled}</div>'
+
+
+def _graph_image(match: re.Match) -> str:
+    img, src = match.group(0), match.group(1)
+    width = GRAPH_WIDTHS[src.rsplit("/", 1)[1]]
+    img = img.replace("<img ", f'<img style="{sized(width)}" ', 1)
+    return f'<a class="graph" href="{src}" title="Open the graph at full size">{img}</a>'
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Every expression graph fitted to the column but never below SMALLEST_SCALE of its natural
+    size, in a box that scrolls sideways when that is still too wide (a phone): drawn on the
+    page by draw_dot (inline SVG), or a figure file, which is also a link to itself at full size."""
+    html = INLINE_GRAPH.sub(_inline_graph, html)
+    return GRAPH_IMAGE.sub(_graph_image, html)
+
+
+GRAPH_WIDTHS: dict[str, float] = {}  # each graph figure's natural width, in pt
+
+
+MATH_SCRIPTS = ("javascripts/mathjax-config.js", "javascripts/vendor/mathjax/tex-svg.js")
+
+
+def on_post_page(output: str, page, config) -> str:
+    """MathJax (2 MB) only on the pages that have math: arithmatex marks every formula."""
+    if 'class="arithmatex"' not in output:
+        return output
+    from mkdocs.utils import get_relative_url
+
+    tags = "".join(f'<script src="{get_relative_url(src, page.url)}"></script>' for src in MATH_SCRIPTS)
+    head, tail = output.rsplit("</body>", 1)
+    return f"{head}{tags}</body>{tail}"
+
+
+TEX = {r"\partial": "∂", r"\cdot": "·", r"\sum": "Σ", r"\sqrt": "√", r"\pm": "±", r"\infty": "∞",
+       r"\approx": "≈", r"\ldots": "…", r"\dots": "…", r"\tanh": "tanh", r"\log": "log", r"\max": "max",
+       r"\sin": "sin", r"\left": "", r"\right": "", r"\,": " ", r"\quad": " "}  # fmt: skip
+
+
+def plain_math(tex: str) -> str:
+    """A formula as search snippets can show it: `\\frac{a}{b}` as a/b, `\\partial` as ∂, no TeX left."""
+    tex = re.sub(r"\\(?:text|mathrm|operatorname)\{([^{}]*)\}", r"\1", tex)
+    while "\\frac" in tex:
+        new = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", tex)
+        if new == tex:
+            break
+        tex = new
+    for command, text in TEX.items():
+        tex = re.sub(re.escape(command) + r"(?![A-Za-z])", text, tex)
+    tex = re.sub(r"\\([A-Za-z]+)", r"\1", tex)  # any other command: its name
+    tex = re.sub(r"\((\w)\)", r"\1", tex)
+    return " ".join(tex.replace("{", "").replace("}", "").split())
+
+
+def on_post_build(config) -> None:
+    """Search snippets show formulas as text: the index gets plain math instead of TeX."""
+    import json
+    from pathlib import Path
+
+    index_path = Path(config.site_dir) / "search" / "search_index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    math = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.S)
+    for doc in index["docs"]:
+        for key in ("title", "text"):
+            doc[key] = math.sub(lambda m: plain_math(next(g for g in m.groups() if g is not None)), doc[key])
+    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def on_files(files: Files, config) -> Files:
     drop_solution(files, config)
     for path, content in release_notebooks().items():
         files.append(File.generated(config, path, content=content))
     made = figures()
+    for name, content in made.items():
+        if name.startswith("graph-"):
+            GRAPH_WIDTHS[name] = float(re.search(rb'<svg width="([\d.]+)pt"', content).group(1))
     for name, content in made.items():
         files.append(File.generated(config, f"figures/{name}", content=content))
     log.info("drew %d figures from the reference code", len(made))

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mgc.manifest import ROOT
 
 from tests.conftest import has_module, require
 
@@ -89,3 +90,62 @@ def test_search_finds_pages(browser, served_site, query):
     results = page.locator(".md-search-result__item")
     assert results.count() > 0
     assert query.lower() in results.first.inner_text().lower()
+
+
+# The rendered size, in CSS px, of the smallest node text of every draw_dot graph on the page:
+# inline SVG text scaled by its screen transform; a graph drawn as an <img>, its file's text
+# scaled by the image's rendered width over the drawing's own (viewBox) width.
+GRAPH_TEXT_SIZES = """async () => {
+  const found = [];
+  for (const svg of document.querySelectorAll('.graph > svg')) {
+    if (!svg.getBoundingClientRect().width) continue;
+    const sizes = [...svg.querySelectorAll('text')].map(
+      t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+    found.push({graph: 'inline svg', px: Math.min(...sizes)});
+  }
+  for (const img of document.querySelectorAll('.graph > img')) {
+    const shown = img.getBoundingClientRect().width;
+    if (!shown) continue;
+    const drawing = new DOMParser().parseFromString(
+      await (await fetch(img.src)).text(), 'image/svg+xml').documentElement;
+    const scale = parseFloat((drawing.querySelector('g').getAttribute('transform') || '')
+      .match(/scale\\(([\\d.]+)/)?.[1] || '1');
+    const sizes = [...drawing.querySelectorAll('text')].map(
+      t => parseFloat(t.getAttribute('font-size')) * scale * shown / drawing.viewBox.baseVal.width);
+    found.push({graph: img.getAttribute('src'), px: Math.min(...sizes)});
+  }
+  return found;
+}"""
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_every_page_at_desktop_and_phone_width(browser, built_site, served_site, width):
+    """Graphs legible (node text at least 10 CSS px), math loaded only where there is math,
+    no page wider than the window; a full-page screenshot of each, kept under build/screenshots/."""
+    site = built_site[0]
+    shots = SCREENSHOTS / str(width)
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    graphs, small, math_mismatch, too_wide = 0, [], [], []
+    for url in _page_urls(site):
+        page.goto(served_site + url.lstrip("/"), wait_until="networkidle")
+        for graph in page.evaluate(GRAPH_TEXT_SIZES):
+            graphs += 1
+            if graph["px"] < 10:
+                small.append((url, graph))
+        has_math = page.locator(".arithmatex").count() > 0
+        loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        if has_math != any("mathjax" in name for name in loaded):
+            math_mismatch.append((url, has_math))
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            too_wide.append(url)
+        name = url.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert graphs >= 8, "no draw_dot graph was measured"
+    assert small == [], f"graph text under 10 px at {width} px wide: {small}"
+    assert math_mismatch == [], f"math script loaded where there is no math, or missing: {math_mismatch}"
+    assert too_wide == [], f"pages wider than a {width} px window (clipped or sideways scrolling): {too_wide}"
+    assert len(list(shots.glob("*.png"))) == len(_page_urls(site))

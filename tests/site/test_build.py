@@ -272,6 +272,42 @@ def test_every_exercise_page_offers_the_current_release_for_download(built_site,
     assert not list((ROOT / "docs").rglob("*.ipynb"))  # served from the build, never committed
 
 
+def test_search_snippets_show_math_as_text_not_tex(built_site):
+    index = json.loads((built_site[0] / "search" / "search_index.json").read_text())
+    text = "\n".join(d["title"] + " " + d["text"] for d in index["docs"])
+    tex = re.findall(r".{30}(?:\\[(\[]|\\(?:frac|partial|cdot|sum|tanh|text)\b|\$\$).{30}", text)
+    assert tex == [], tex[:5]
+    assert "∂ L / ∂ d = f = -2" in text  # lesson 3's formulas are still searchable, as text
+
+
+def test_math_is_loaded_only_by_pages_with_math(built_site):
+    site = built_site[0]
+    with_math = 0
+    for page in pages(site):
+        text = page.read_text()
+        has_math = 'class="arithmatex"' in text
+        with_math += has_math
+        assert has_math == ("mathjax/tex-svg.js" in text), page
+    assert with_math >= 8 and (site / "javascripts" / "vendor" / "mathjax" / "tex-svg.js").exists()
+
+
+def test_every_graph_node_is_labelled(built_site):
+    """Each value's record in a draw_dot graph (`label | data | grad`) has a label."""
+    site = built_site[0]
+    drawings = [p.read_text() for p in (site / "figures").glob("graph-*.svg")]
+    for page in pages(site):
+        drawings += re.findall(r'<div class="graph">(<svg.*?</svg>)', page.read_text(), re.S)
+    assert len(drawings) >= 8
+    records = 0
+    for svg in drawings:
+        for node in re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg, re.S):
+            texts = [html.unescape(t).strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", node)]
+            if any(t.startswith("data ") for t in texts):
+                records += 1
+                assert len(texts) == 3 and texts[0], f"a value without a label: {texts}"
+    assert records >= 40
+
+
 def test_no_broken_links(built_site):
     site = built_site[0]
     lychee = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
