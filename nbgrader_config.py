@@ -36,7 +36,7 @@ c.Autograde.sanitize_preprocessors = ["mgc.nbgrader_autograde.ForgetUnknownCells
 # gain (this course's have none; nbgrader's default feedback would show their source).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "mgc.feedback.ClearHiddenTestsQuietly",
     "mgc.feedback.HideTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -237,7 +237,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--resume",
         action="store_true",
-        help="grade only the notebooks the --json or --csv gradebook has no graded row for",
+        help="grade only the notebooks the --json or --csv gradebook has no up-to-date graded row for: "
+        "new ones, ones changed since, and ones that could not be graded",
     )
     grade.add_argument("--gradescope", type=Path, metavar="FILE", help="also write Gradescope's results.json")
     grade.add_argument(

@@ -1,4 +1,4 @@
-"""An nbgrader feedback preprocessor: show students the error, not the traceback.
+"""nbgrader feedback preprocessors: show students the error, not the traceback.
 
 A failing test cell's traceback quotes the lines around the failure, and so the
 hidden test's own source line, and the grader's. Feedback keeps the error's
@@ -8,7 +8,8 @@ name and message (the check's feedback text) and drops the traceback.
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from traitlets import Bool, List
 
 
 class HideTracebacks(Preprocessor):
@@ -21,3 +22,10 @@ class HideTracebacks(Preprocessor):
             if output.get("output_type") == "error":
                 output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
         return cell, resources
+
+
+class ClearHiddenTestsQuietly(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests, declaring the setting HTMLExporter hands every preprocessor
+    (as nbgrader's own GetGrades does), so that generate_feedback runs without a warning."""
+
+    display_data_priority = List(GetGrades.display_data_priority.default_value).tag(config=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mgc.grading import SubmissionResult
 from mgc.manifest import Course, load
+from mgc.notebook import digest
 
 FIXED = ["student", "assignment", "path", "score", "max_score", "seed"]
 
@@ -59,9 +60,11 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def graded_paths(path: Path) -> set[str]:
-    """The notebooks a gradebook (JSON or CSV) already holds a graded row for (for --resume)."""
+    """The notebooks a gradebook (JSON or CSV) holds an up-to-date graded row for (for --resume):
+    graded, and unchanged since (a row from before gradebooks kept the digest counts as unchanged)."""
     rows = read_csv(path) if path.suffix == ".csv" else read_json(path)
-    return {r["path"] for r in rows if str(r.get("graded", True)) not in ("False", "false")}
+    graded = [r for r in rows if str(r.get("graded", True)) not in ("False", "false")]
+    return {r["path"] for r in graded if not r.get("sha256") or r["sha256"] == digest(r["path"])}
 
 
 def _merged(old: list[dict], new: list[dict]) -> list[dict]:
@@ -81,12 +84,13 @@ def write_csv(results: list[SubmissionResult], path: Path, course: Course | None
     assignment, path, score, max_score, seed, one column per exercise, and what to review."""
     course = course or load()
     exercise_ids = [e.id for e in course.exercises]
-    columns = [*FIXED, *exercise_ids, "review", "graded"]
+    columns = [*FIXED, *exercise_ids, "review", "graded", "sha256"]
     new = []
     for r in results:
         scores = {e.id: e.score for e in r.exercises}
         row = {"student": r.student, "assignment": r.assignment or "", "path": r.path, "score": r.score}
         row |= {"max_score": r.max_score, "seed": r.seed, "review": "; ".join(r.review), "graded": r.graded}
+        row["sha256"] = r.sha256
         new.append(row | {i: scores.get(i, "") for i in exercise_ids})
     rows = _merged(read_csv(path), new)
     text = io.StringIO()

@@ -21,7 +21,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from mgc.manifest import Assignment, Course, load
-from mgc.notebook import NotebookError, missing_cell_note, missing_test_cells, read_notebook, student_code
+from mgc.notebook import (
+    NotebookError,
+    digest,
+    missing_cell_note,
+    missing_test_cells,
+    read_notebook,
+    student_code,
+)
 from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox, SandboxError
 from mgc.tamper import reaches
 from mgc.workers import Lost, run_tasks
@@ -48,6 +55,7 @@ class SubmissionResult:
     review: list[str] = field(default_factory=list)  # code that reaches for the grader (mgc.tamper)
     grader_pid: int = 0  # the process that graded it (not exported): shows workers are reused
     seed: int | None = None  # of the run's random cases
+    sha256: str = ""  # of the notebook as it was graded
 
     @property
     def counts(self) -> bool:
@@ -74,6 +82,7 @@ class SubmissionResult:
             "duplicate_of": self.duplicate_of,
             "review": self.review,
             "seed": self.seed,
+            "sha256": self.sha256,
             "exercises": [asdict(e) for e in self.exercises],
         }
 
@@ -295,12 +304,13 @@ def grade_paths(
     if options.seed is None:
         options = replace(options, seed=random.SystemRandom().randrange(2**31))
     tasks = [t for t in find_tasks(paths, load()) if str(t.notebook) not in skip]
+    digests = [digest(t.notebook) for t in tasks]  # before grading: a later change shows as a change
     results: dict[int, SubmissionResult] = {}
     quiet = not progress or not sys.stderr.isatty()
     bar = tqdm(total=len(tasks), unit="notebook", disable=quiet, file=sys.stderr, leave=False)
 
     def finished(index: int, result: SubmissionResult) -> None:
-        result.seed = options.seed
+        result.seed, result.sha256 = options.seed, digests[index]
         results[index] = result
         if on_done is not None:
             bar.clear()  # the submission's table is printed where the bar was, then the bar comes back

@@ -73,8 +73,9 @@ def sync_readme(course: Course, readme: Path = README) -> bool:
     return new != text
 
 
-def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
-    """Run nbgrader generate_assignment for every assignment, writing into `release_dir`."""
+def generate(course: Course, release_dir: Path, root: Path = ROOT, record: bool = False) -> None:
+    """Run nbgrader generate_assignment for every assignment, writing into `release_dir`; with
+    `record`, also into the course's gradebook.db, as nbgrader does (autograde needs it there)."""
     if importlib.util.find_spec("nbgrader") is None:
         raise ReleaseError("nbgrader is not installed: pip install 'micrograd-course[nbgrader]'")
     for assignment in course.assignments:
@@ -84,7 +85,7 @@ def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
                 "generate_assignment",
                 assignment.id,
                 "--force",
-                "--no-db",
+                *([] if record else ["--no-db"]),
                 f"--CourseDirectory.root={root}",
                 f"--CourseDirectory.release_directory={release_dir.resolve()}",
                 "--log-level=WARN",
@@ -94,11 +95,13 @@ def generate(course: Course, release_dir: Path, root: Path = ROOT) -> None:
 
 
 def release(release_dir: Path | None = None) -> list[Path]:
-    """Sync the points, then regenerate the release; returns the notebooks written."""
+    """Sync the points, then regenerate the release (the course's own, by default: then its
+    assignments and their graded cells are recorded in gradebook.db for `nbgrader autograde`);
+    returns the notebooks written."""
     course = load()
     for assignment in course.assignments:
         sync_points(assignment)
     sync_readme(course)
     target = release_dir or ROOT / "exercises"
-    generate(course, target)
+    generate(course, target, record=release_dir is None)  # the course's own release: nbgrader's too
     return sorted(target.glob("*/*.ipynb"))

@@ -4,6 +4,7 @@ there as Gradescope runs it), and the GitHub Classroom workflow (its commands ru
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -57,7 +58,9 @@ def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tm
         ("ben", "nn"),
     ]
     assert list(rows[0])[:6] == ["student", "assignment", "path", "score", "max_score", "seed"]
-    assert list(rows[0])[6:] == [e.id for e in load().exercises] + ["review", "graded"]
+    assert list(rows[0])[6:] == [e.id for e in load().exercises] + ["review", "graded", "sha256"]
+    notebook = klass / "ada" / "engine" / "engine.ipynb"
+    assert rows[0]["sha256"] == hashlib.sha256(notebook.read_bytes()).hexdigest()
     assert rows[0]["path"] == str(klass / "ada" / "engine" / "engine.ipynb")
     assert {r["review"] for r in rows} == {""}  # honest notebooks: nothing to look at
     ben = rows[1]

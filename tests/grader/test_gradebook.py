@@ -102,3 +102,15 @@ def test_ctrl_c_and_sigterm_write_what_was_graded_and_resume_grades_the_rest(tmp
         assert all(s["score"] == load().assignment("engine").max_score - 1 for s in rows)  # exp's point
         again = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=120)
         assert again.returncode == 0 and "already" in again.stdout
+    # a notebook handed in again after it was graded is graded again by --resume, and only it
+    book = tmp_path / "SIGTERM.json"
+    changed = klass / "s02" / "engine" / "engine.ipynb"
+    shutil.copy(SAMPLES / "ada" / "engine" / "engine.ipynb", changed)  # now without the hanging exp
+    before = {s["student"]: s for s in json.loads(book.read_text())["submissions"]}
+    command = [*MGC, "grade", str(klass), "--json", str(book), "--time-limit", "1", "--seed", "3", "--resume"]
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    after = {s["student"]: s for s in json.loads(book.read_text())["submissions"]}
+    assert after["s02"]["score"] == load().assignment("engine").max_score
+    assert after["s02"]["sha256"] != before["s02"]["sha256"]
+    assert {k for k in after if after[k] != before[k]} == {"s02"}
