@@ -326,18 +326,98 @@ def on_page_content(html: str, page, config, files) -> str:
     size, in a box that scrolls sideways when that is still too wide (a phone): drawn on the
     page by draw_dot (inline SVG), or a figure file, which is also a link to itself at full size."""
     html = INLINE_GRAPH.sub(_inline_graph, html)
-    return GRAPH_IMAGE.sub(_graph_image, html)
+    return typeset(GRAPH_IMAGE.sub(_graph_image, html))
 
 
 GRAPH_WIDTHS: dict[str, float] = {}  # each graph figure's natural width, in pt
 
 
 MATH_SCRIPTS = ("javascripts/mathjax-config.js", "javascripts/vendor/mathjax/tex-svg.js")
+MATH = re.compile(r'<(span|div) class="arithmatex">\\[(\[](.*?)\\[)\]]</\1>', re.S)
+
+
+class _MathAtBuild:
+    """MathJax, run by Node while the site is built: TeX in, SVG out, one process per build.
+
+    It needs `node` and the MathJax package that `make` fetches (build/npm/mathjax-*.tgz);
+    without them, pages fall back to typesetting in the browser (see on_post_page).
+    """
+
+    def __init__(self) -> None:
+        self.process = None
+
+    def start(self) -> bool:
+        import shutil
+        import subprocess
+        import tarfile
+
+        from mgc.manifest import ROOT
+
+        node = shutil.which("node")
+        packages = sorted((ROOT / "build" / "npm").glob("mathjax-*.tgz"))
+        if node is None or not packages:
+            log.info("math: typeset in the browser (no node, or no build/npm/mathjax-*.tgz)")
+            return False
+        folder = ROOT / "build" / "mathjax-node" / packages[-1].stem
+        if not (folder / "package" / "es5" / "node-main.js").exists():
+            with tarfile.open(packages[-1]) as archive:
+                archive.extractall(folder, filter="data")
+        script = str(ROOT / "docs" / "tex2svg.js")
+        self.process = subprocess.Popen(
+            [node, script, str(folder / "package")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        return True
+
+    def render(self, formulas: list[tuple[str, bool]]) -> list[str]:
+        import json
+
+        self.process.stdin.write(json.dumps(formulas) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("MathJax (docs/tex2svg.js) stopped while typesetting")
+        return json.loads(line)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+MATH_AT_BUILD = _MathAtBuild()
+
+
+def on_pre_build(config) -> None:
+    MATH_AT_BUILD.start()
+
+
+def typeset(html: str) -> str:
+    """Every arithmatex formula replaced by MathJax's SVG, with its plain text beside it for
+    search and screen readers."""
+    found = list(MATH.finditer(html))
+    if not found or MATH_AT_BUILD.process is None:
+        return html
+    import html as markup
+
+    tex = [markup.unescape(m.group(2)) for m in found]
+    svgs = MATH_AT_BUILD.render([(t, m.group(1) == "div") for t, m in zip(tex, found)])
+    pieces, last = [], 0
+    for m, t, svg in zip(found, tex, svgs):
+        if "data-mjx-error" in svg or "merror" in svg:
+            raise ValueError(f"MathJax cannot typeset {t!r}")
+        svg = svg.replace("<svg ", '<svg aria-hidden="true" ', 1)
+        text = markup.escape(plain_math(t))
+        pieces += [html[last : m.start()], f'<{m.group(1)} class="arithmatex">{svg}']
+        pieces += [f'<span class="math-text">{text}</span></{m.group(1)}>']
+        last = m.end()
+    return "".join(pieces + [html[last:]])
 
 
 def on_post_page(output: str, page, config) -> str:
-    """MathJax (2 MB) only on the pages that have math: arithmatex marks every formula."""
-    if 'class="arithmatex"' not in output:
+    """Math typeset at build time needs no script; otherwise MathJax (2 MB) is added to the
+    pages that have math, and only to them."""
+    if 'class="arithmatex"' not in output or "<mjx-container" in output:
         return output
     from mkdocs.utils import get_relative_url
 
@@ -368,6 +448,7 @@ def plain_math(tex: str) -> str:
 
 def on_post_build(config) -> None:
     """Search snippets show formulas as text: the index gets plain math instead of TeX."""
+    MATH_AT_BUILD.stop()
     import json
     from pathlib import Path
 

@@ -138,14 +138,14 @@ def test_every_page_at_desktop_and_phone_width(browser, built_site, served_site,
                 small.append((url, graph))
         has_math = page.locator(".arithmatex").count() > 0
         loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
-        if has_math != any("mathjax" in name for name in loaded):
-            math_mismatch.append((url, has_math))
+        if not has_math and any("mathjax" in name for name in loaded):
+            math_mismatch.append(url)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             too_wide.append(url)
         name = url.strip("/").replace("/", "-") or "home"
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert graphs >= 8, "no draw_dot graph was measured"
     assert small == [], f"graph text under 10 px at {width} px wide: {small}"
-    assert math_mismatch == [], f"math script loaded where there is no math, or missing: {math_mismatch}"
+    assert math_mismatch == [], f"a math script loaded by a page without math: {math_mismatch}"
     assert too_wide == [], f"pages wider than a {width} px window (clipped or sideways scrolling): {too_wide}"
     assert len(list(shots.glob("*.png"))) == len(_page_urls(site))

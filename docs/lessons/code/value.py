@@ -4,8 +4,8 @@
 class Value:
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = data
-        self.grad = 0.0             # dL/d(this value); 0 until backprop runs
-        self._prev = tuple(_children)  # the lecture keeps a set; a tuple draws in a fixed order
+        self.grad = 0.0                # dL/d(self), 0 until backprop
+        self._prev = tuple(_children)  # a set in the lecture
         self._op = _op
         self.label = label
 
