@@ -40,3 +40,10 @@ c.GenerateFeedback.preprocessors = [
     "mgc.feedback.HideTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# zip_collect: an LMS's download of an assignment's submissions, one zip in
+# downloaded/<assignment>/archive/. The student's name is the start of each file's name, as
+# Canvas writes them: ada_12345_67890_engine.ipynb, ben_late_23456_78901_engine.ipynb.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)_(?:late_)?(?:\d+_)*(?P<file_id>[a-z]+\.ipynb)$"
+)
