@@ -1,9 +1,18 @@
-"""The class summary: per-exercise pass rates, the scores' histogram and the frequent hints."""
+"""The class summary (per-exercise pass rates, the scores' histogram, the frequent hints), and the
+progress bar that runs before it."""
 
 from __future__ import annotations
 
 import base64
+import fcntl
+import os
+import pty
 import re
+import shutil
+import struct
+import subprocess
+import sys
+import termios
 
 from mgc.cli import main
 from mgc.manifest import ROOT
@@ -32,3 +41,38 @@ def test_the_summary_shows_what_the_class_got_wrong(tmp_path, capsys):
 def test_a_summary_file_of_another_kind_is_refused_before_grading(tmp_path, capsys):
     assert main(["grade", str(SAMPLES / "ada"), "--summary", str(tmp_path / "summary.txt")]) == 2
     assert "write it as .md or .html" in capsys.readouterr().err
+
+
+def _run_on_a_terminal(command: list[str]) -> str:
+    """Run `command` with stdout and stderr on a pseudo-terminal, as in an instructor's shell."""
+    main_fd, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # 40 rows, 120 columns
+    env = os.environ | {"TERM": "xterm"}
+    process = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=300)
+    os.close(main_fd)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_the_progress_bar_runs_in_a_terminal_and_never_under_a_table(tmp_path):
+    for student in ("ada", "ben", "cleo"):
+        shutil.copytree(SAMPLES / student / "engine", tmp_path / student / "engine")
+    command = [sys.executable, "-m", "mgc.cli", "grade", str(tmp_path), "--seed", "1"]
+    screen = _run_on_a_terminal(command)
+    assert "notebook/s" in screen or "s/notebook" in screen, "no progress bar in a terminal"
+    lines = [line.rsplit("\r", 1)[-1] for line in screen.replace("\r\n", "\n").split("\n")]  # as shown
+    assert sum("┏" in line for line in lines) >= 4  # a table per submission, and the gradebook
+    for line in lines:  # the bar is cleared before each table: never a bar with text after it
+        assert "%|" not in line or re.fullmatch(r"\s*\d+%\|.*\]\s*", line), repr(line)
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert "%|" not in piped.stdout + piped.stderr and "notebook/s" not in piped.stderr  # no bar in a pipe
