@@ -149,3 +149,17 @@ def test_every_page_at_desktop_and_phone_width(browser, built_site, served_site,
     assert math_mismatch == [], f"a math script loaded by a page without math: {math_mismatch}"
     assert too_wide == [], f"pages wider than a {width} px window (clipped or sideways scrolling): {too_wide}"
     assert len(list(shots.glob("*.png"))) == len(_page_urls(site))
+
+
+def test_a_cold_lesson_page_is_light(browser, served_site):
+    """Everything a first visit to a lesson loads (HTML, CSS, JS, images, the search index):
+    under 1 MB, with its math and figures (MathJax alone in the browser was 2.1 MB)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # an empty cache
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(served_site + "lessons/03-manual-backprop/", wait_until="networkidle")
+    weight = sum(len(r.body()) for r in responses)
+    context.close()
+    print(f"cold lesson 3: {len(responses)} requests, {weight / 1e6:.2f} MB")
+    assert len(responses) >= 5 and weight < 1_000_000, weight
