@@ -163,3 +163,16 @@ def test_a_cold_lesson_page_is_light(browser, served_site):
     context.close()
     print(f"cold lesson 3: {len(responses)} requests, {weight / 1e6:.2f} MB")
     assert len(responses) >= 5 and weight < 1_000_000, weight
+
+
+def test_figures_follow_dark_mode(browser, served_site):
+    """Drawn black on transparent, the figures are inverted in the dark scheme, and only there."""
+    page = browser.new_page()
+    page.goto(served_site + "lessons/04-neuron/", wait_until="networkidle")
+    figures = "[...document.querySelectorAll('.graph > svg, .graph > img, img[src*=\"figures/\"]')]"
+    light = page.evaluate(f"{figures}.map(e => getComputedStyle(e).filter)")
+    assert len(light) >= 2 and set(light) == {"none"}, light  # an inline graph and a plot
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    dark = page.evaluate(f"{figures}.map(e => getComputedStyle(e).filter)")
+    assert all("invert" in f for f in dark), dark

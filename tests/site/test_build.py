@@ -210,6 +210,17 @@ def test_figures_are_drawn_from_the_reference_code(built_site):
     assert set(figures) <= referenced, set(figures) - referenced
 
 
+def test_figures_have_transparent_backgrounds(built_site):
+    """So that dark mode can invert them: no white page behind a graph or a plot."""
+    for svg in (built_site[0] / "figures").glob("*.svg"):
+        text = svg.read_text()
+        if svg.name.startswith("graph-"):
+            assert 'fill="white"' not in text, svg.name
+        else:  # matplotlib: the figure's own rectangle
+            patch = re.search(r'<g id="patch_1">\s*<path[^>]*style="([^"]*)"', text)
+            assert patch and "fill: none" in patch.group(1), svg.name
+
+
 def test_no_figure_is_committed_in_place_of_a_generated_one():
     docs = Path(__file__).resolve().parents[2] / "docs"
     assert not list(docs.rglob("*.svg")) and not list(docs.rglob("*.png"))
