@@ -35,10 +35,16 @@ def test_every_lesson_and_exercise_page_is_built(built_site):
         assert html.count('<div class="highlight"') >= 2, f"{lesson} has no code and output"
         assert "../../exercises/" in html, f"{lesson} links to no exercise"
         assert 'src="../../figures/' in html or 'class="graph"' in html, f"{lesson} has no figure"
+        opening, _, rest = html.partition('class="admonition abstract"')
+        assert rest and "<h2" not in opening, f"{lesson} does not open with what it teaches"
+        assert 'id="summary"' in html, f"{lesson} ends with no summary"
     for assignment in load().assignments:
         html = (site / "exercises" / assignment.id / "index.html").read_text()
         for exercise in assignment.exercises:  # the table is derived from course.toml
             assert f"<code>{exercise.id}</code>" in html
+    home = (site / "index.html").read_text()
+    lecture = "The spelled-out intro to neural networks and backpropagation: building micrograd"
+    assert "Andrej Karpathy" in home and lecture in re.sub(r"\s+", " ", home)
     for page in ("student-guide", "instructor", "reference"):
         assert (site / page / "index.html").exists()
 
