@@ -463,6 +463,10 @@ def on_post_build(config) -> None:
 
 def on_files(files: Files, config) -> Files:
     drop_solution(files, config)
+    if MATH_AT_BUILD.process is not None:  # typeset at build time: no page needs MathJax itself
+        for path in MATH_SCRIPTS:
+            if (script := files.get_file_from_path(path)) is not None:
+                files.remove(script)
     for path, content in release_notebooks().items():
         files.append(File.generated(config, path, content=content))
     made = figures()
