@@ -142,6 +142,8 @@ def test_every_page_at_desktop_and_phone_width(browser, built_site, served_site,
             math_mismatch.append(url)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             too_wide.append(url)
+        copy_output = "[...document.querySelectorAll('.result button')].filter(b => b.offsetParent).length"
+        assert page.evaluate(copy_output) == 0, f"{url}: a copy button over output"
         name = url.strip("/").replace("/", "-") or "home"
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert graphs >= 8, "no draw_dot graph was measured"
