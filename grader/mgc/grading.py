@@ -168,7 +168,7 @@ def scored_zero(
 def grade_exercise(exercise_id: str, sandbox: Sandbox, seed: int | None) -> tuple[str, str]:
     """(status, feedback) of one exercise: "passed"; "failed" with the check's feedback; or "error"
     when the grader itself broke. With no seed, the lecture's cases only."""
-    from mgc.checks import CheckFailure, case_rng, run_check  # here: it brings torch, which only workers need
+    from mgc.checks import CheckFailure, case_rng, run_check  # here: only workers need the checks
 
     try:
         run_check(exercise_id, sandbox, None if seed is None else case_rng(seed, exercise_id))
@@ -258,10 +258,11 @@ def grade_task(task: Task, options: Options) -> SubmissionResult:
 PRELOAD = ("torch", "mgc.grading", "mgc.checks", "mgc.payload")  # imported once per run, for every worker
 
 
-def warm_up() -> None:
-    """Import everything grading needs before any student code runs, once per process:
-    torch, the checks and the payloads."""
-    import torch  # noqa: F401
+def warm_up(hidden: bool = True) -> None:
+    """Import everything grading needs before any student code runs, once per process: the
+    checks, the payloads, and torch for the hidden cases (the visible ones' answers are shipped)."""
+    if hidden:
+        import torch  # noqa: F401
 
     import mgc.checks
     import mgc.payload
@@ -326,7 +327,7 @@ def grade_paths(
         result.duplicate_of = str(first.notebook)
         finished(i, result)
     if jobs <= 1 or len(todo) <= 1:
-        warm_up()
+        warm_up(hidden=not options.visible_only)
         for i in todo:
             finished(i, grade_task(tasks[i], options))
     else:

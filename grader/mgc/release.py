@@ -1,14 +1,17 @@
 """Derive the student release from the instructor's notebooks.
 
-Three steps: write course.toml's points into the nbgrader metadata of each
+Four steps: write course.toml's points into the nbgrader metadata of each
 solution notebook's test cells and into the README's table of exercises (so
-points are typed once), then let nbgrader's own `generate_assignment` write
-exercises/ from solutions/.
+points are typed once), let nbgrader's own `generate_assignment` write
+exercises/ from solutions/, and compute with PyTorch the answers to every
+visible case (mgc/visible_truth.json), so that students check their work
+without PyTorch.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import nbformat
@@ -94,6 +97,39 @@ def generate(course: Course, release_dir: Path, root: Path = ROOT, record: bool 
             raise ReleaseError(str(error)) from None
 
 
+def visible_truths(course: Course, root: Path = ROOT) -> list[dict]:
+    """Every answer the visible checks ask mgc.expected for, computed with PyTorch: each
+    assignment's visible checks are run on its solution notebook, in the sandbox."""
+    from mgc import expected
+    from mgc.checks import run_check
+    from mgc.notebook import read_notebook, student_code
+    from mgc.sandbox import Sandbox
+
+    answers: dict[str, dict] = {}
+    with expected.recording() as asked:
+        for assignment in course.assignments:
+            notebook = read_notebook(root / "solutions" / assignment.id / assignment.notebook_name)
+            with Sandbox(student_code(notebook)) as sandbox:
+                for exercise in assignment.exercises:
+                    run_check(exercise.id, sandbox, None)
+    for answer in json.loads(json.dumps(asked)):  # as JSON holds them: lists, not tuples
+        answers[json.dumps([answer["function"], answer["args"], answer["kwargs"]])] = answer
+    return [answers[key] for key in sorted(answers)]
+
+
+def write_visible_truths(course: Course, path: Path | None = None) -> bool:
+    """Write the visible cases' answers where mgc.expected reads them (one per line); True if
+    they changed."""
+    from mgc.expected import SHIPPED
+
+    path = path or SHIPPED
+    text = "[\n" + ",\n".join(json.dumps(answer) for answer in visible_truths(course)) + "\n]\n"
+    if path.exists() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True
+
+
 def release(release_dir: Path | None = None) -> list[Path]:
     """Sync the points, then regenerate the release (the course's own, by default: then its
     assignments and their graded cells are recorded in gradebook.db for `nbgrader autograde`);
@@ -102,6 +138,7 @@ def release(release_dir: Path | None = None) -> list[Path]:
     for assignment in course.assignments:
         sync_points(assignment)
     sync_readme(course)
+    write_visible_truths(course)
     target = release_dir or ROOT / "exercises"
     generate(course, target, record=release_dir is None)  # the course's own release: nbgrader's too
     return sorted(target.glob("*/*.ipynb"))

@@ -147,15 +147,10 @@ def train_case(weight_seed: int, steps: int = 30, lr: float = 0.05) -> dict:
 VISIBLE_LR = 0.05  # the visible case's learning rate; the hidden ones never use it
 
 
-def judge_train(case: dict, result: dict) -> None:
+def train_mistakes(case: dict) -> list[tuple[list[float], str]]:
+    """The losses of the classic mistakes on this case, each with its hint. Asked for whether or not
+    the student made one, so that mgc release ships them with the visible case's answers."""
     sizes, weights, xs, ys, steps, lr = (case[k] for k in ("sizes", "weights", "xs", "ys", "steps", "lr"))
-    want = expected.mlp_losses(sizes, weights, xs, ys, steps, lr)
-    got = result["losses"]
-    if all_close(got, want, TRAIN_TOLERANCE):
-        if steps >= 100 and not want[-1] < 0.01:
-            raise AssertionError(f"the grader's own case does not converge: {want[-1]}")
-        return
-    step = next(k for k, (g, w) in enumerate(zip(got, want)) if not close(g, w, TRAIN_TOLERANCE))
     mistakes = [
         (
             expected.mlp_losses(sizes, weights, xs, ys, steps, lr, zero_grad=False),
@@ -173,6 +168,19 @@ def judge_train(case: dict, result: dict) -> None:
                 f"the step uses {VISIBLE_LR}, not the learning_rate train was given",
             )
         )
+    return mistakes
+
+
+def judge_train(case: dict, result: dict) -> None:
+    sizes, weights, xs, ys, steps, lr = (case[k] for k in ("sizes", "weights", "xs", "ys", "steps", "lr"))
+    want = expected.mlp_losses(sizes, weights, xs, ys, steps, lr)
+    mistakes = train_mistakes(case)
+    got = result["losses"]
+    if all_close(got, want, TRAIN_TOLERANCE):
+        if steps >= 100 and not want[-1] < 0.01:
+            raise AssertionError(f"the grader's own case does not converge: {want[-1]}")
+        return
+    step = next(k for k, (g, w) in enumerate(zip(got, want)) if not close(g, w, TRAIN_TOLERANCE))
     hint = next((text for losses, text in mistakes if all_close(got, losses, TRAIN_TOLERANCE)), None)
     fail(f"loss at step {step}: expected {fmt(want[step])} (PyTorch), got {fmt(got[step])}", hint)
 
