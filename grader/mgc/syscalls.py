@@ -1,7 +1,9 @@
 """The system calls a child may not make: a seccomp filter, built with libseccomp (pyseccomp).
 
 A child runs plain Python: it needs no new processes, no signals to others, no
-tracing, no mounts, no namespaces, no keyrings, no sockets, and it writes no file.
+tracing, no mounts, no namespaces, no keyrings, no sockets, and it writes no file;
+it may change its own limits, niceness and cores, but no other process's (the
+server's would pass to every later child, classmates' included).
 Refusing process creation also makes the child's memory limit (RLIMIT_AS) a limit
 on the whole sandbox, and ends fork bombs before they start. Refusing every way to
 leave something behind (files, System V and POSIX IPC, sockets) means nothing passes
@@ -99,6 +101,22 @@ DENIED = (  # refused with EPERM
     "mq_open",
     "socket",
     "socketpair",
+    # slowing down or starving later children through the server that forks them all (each
+    # would inherit its niceness, its cores, its I/O priority): see TO_ITSELF for the rest
+    "setpriority",
+    "ioprio_set",
+    "migrate_pages",
+    "kcmp",
+    "pidfd_getfd",
+)
+# calls that may name another process by pid: a child may make them about itself only (pid 0)
+TO_ITSELF = (
+    "prlimit64",
+    "sched_setaffinity",
+    "sched_setscheduler",
+    "sched_setparam",
+    "sched_setattr",
+    "move_pages",
 )
 MISSING = (OSError, RuntimeError, ValueError)  # what libseccomp raises for a call this architecture lacks
 WRITING = (0o1, 0o2, 0o100, 0o1000, 0o2000)  # O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND
@@ -126,6 +144,9 @@ def _filter():
             rules.add_rule(seccomp.ERRNO(errno.EACCES), "open", seccomp.Arg(1, seccomp.MASKED_EQ, flag, flag))
     with contextlib.suppress(*MISSING):
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "openat2")
+    for name in TO_ITSELF:
+        with contextlib.suppress(*MISSING):
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(0, seccomp.NE, 0))
     return rules
 
 

@@ -205,3 +205,33 @@ for name in ("mem", "environ"):
         refused.append(f"server {name}")
 raise RuntimeError("LEFT" + json.dumps({"found": found, "refused": refused}))
 """
+
+# A child that tries to slow down or starve every later child through the server they share
+# (which forks them all): lower its limits, raise its niceness, pin it to one core. Then reports
+# its own limits, niceness and cores, which a later child must find untouched.
+REACH_THE_SERVER = """
+import json, os, resource
+server = os.getppid()
+attempts = {
+    "prlimit": lambda: resource.prlimit(server, resource.RLIMIT_AS, (64 << 20, 64 << 20)),
+    "prlimit cpu": lambda: resource.prlimit(server, resource.RLIMIT_CPU, (1, 1)),
+    "nice": lambda: os.setpriority(os.PRIO_PROCESS, server, 19),
+    "nice group": lambda: os.setpriority(os.PRIO_PGRP, 0, 19),
+    "nice user": lambda: os.setpriority(os.PRIO_USER, 0, 19),
+    "affinity": lambda: os.sched_setaffinity(server, {min(os.sched_getaffinity(0))}),
+}
+done = []
+for name, attempt in attempts.items():
+    try:
+        attempt()
+        done.append(name)
+    except OSError:
+        pass
+mine = {
+    "as": resource.getrlimit(resource.RLIMIT_AS)[1],
+    "cpu": resource.getrlimit(resource.RLIMIT_CPU)[1],
+    "nice": os.getpriority(os.PRIO_PROCESS, 0),
+    "cores": len(os.sched_getaffinity(0)),
+}
+raise RuntimeError("REACH" + json.dumps({"done": done, "mine": mine}))
+"""

@@ -339,6 +339,22 @@ def test_nothing_passes_from_one_child_to_the_next():
         assert run["refused"] == [*expected, "server mem", "server environ"]
 
 
+def test_no_child_can_starve_the_children_forked_after_it():
+    # the server forks every child of the process, classmates' included: a child must not lower its
+    # limits, raise its niceness or pin it to a core, which every later child would inherit
+    require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
+    reports = []
+    for _ in range(2):
+        box = Sandbox([attacks.REACH_THE_SERVER], Limits(5, 5))
+        box.probe("zero_grad", [])
+        reports.append(json.loads(box.cell_errors[0].split("REACH", 1)[1].split("\n")[0]))
+    attacker, classmate = reports
+    assert attacker["done"] == [] and classmate["done"] == []
+    assert classmate["mine"] == attacker["mine"]  # what the first child saw before its attempts
+    assert attacker["mine"]["nice"] == os.getpriority(os.PRIO_PROCESS, 0)
+    assert attacker["mine"]["cores"] == len(os.sched_getaffinity(0))
+
+
 def test_the_attack_on_the_next_child_is_real():
     # the same cell, run twice here without a sandbox, finds its file and segment the second time
     namespace: dict = {}
