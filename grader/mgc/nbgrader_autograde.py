@@ -30,9 +30,10 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Float, Int
 
+from mgc.cells import is_test_cell
 from mgc.grading import Options, SubmissionResult, grade_notebook, warm_up
 from mgc.manifest import ROOT, Assignment, Course, load
-from mgc.notebook import is_test_cell, missing_test_cells
+from mgc.notebook import missing_test_cells
 from mgc.sandbox import DEFAULT_SECONDS
 
 _RUN_SEED: int | None = None  # drawn once per process: one `nbgrader autograde` run, one seed

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import nbformat
 
+from mgc.cells import is_student_code
+
 SIZE_LIMIT = 20 << 20  # bytes: the course's notebooks are under 100 KiB; a larger one is refused
 DEPTH_LIMIT = 64  # levels of JSON nesting: a notebook needs about six
 
@@ -98,18 +100,6 @@ def _read_regular_file(path: Path) -> bytes:
     return raw
 
 
-def is_test_cell(cell: nbformat.NotebookNode) -> bool:
-    """An nbgrader test cell (graded, not a solution): the grader runs its own checks instead."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
-
-
-TRY_IT = "try-it"  # the tag of the course's own demonstration cells
-
-
-def is_try_it_cell(cell: nbformat.NotebookNode) -> bool:
-    """A cell the course wrote for students to run, which defines nothing the graders need."""
-    return TRY_IT in cell.get("metadata", {}).get("tags", [])
 
 
 def student_code(notebook: nbformat.NotebookNode) -> list[str]:
@@ -119,9 +109,7 @@ def student_code(notebook: nbformat.NotebookNode) -> list[str]:
 
     transform = TransformerManager().transform_cell
     cells = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or is_test_cell(cell) or is_try_it_cell(cell):
-            continue
+    for cell in filter(is_student_code, notebook.cells):
         try:
             cells.append(transform(cell.source))
         except Exception:  # a cell IPython cannot parse is handed on as is; the child reports its error

@@ -1,0 +1,30 @@
+"""What a notebook's cells are, read from their metadata: test cells, "try it" cells, solution cells.
+Standard library only (plain dicts do, as nbformat's nodes do): the browser workspace uses it too."""
+
+from __future__ import annotations
+
+TRY_IT = "try-it"  # the tag of the course's own demonstration cells
+
+
+def _nbgrader(cell: dict) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell: dict) -> bool:
+    """An nbgrader test cell (graded, not a solution): the grader runs its own checks instead."""
+    return bool(_nbgrader(cell).get("grade")) and not _nbgrader(cell).get("solution")
+
+
+def is_try_it_cell(cell: dict) -> bool:
+    """A cell the course wrote for students to run, which defines nothing the graders need."""
+    return TRY_IT in cell.get("metadata", {}).get("tags", [])
+
+
+def is_solution_cell(cell: dict) -> bool:
+    """A cell the student writes (nbgrader's "autograded answer")."""
+    return cell.get("cell_type") == "code" and bool(_nbgrader(cell).get("solution"))
+
+
+def is_student_code(cell: dict) -> bool:
+    """A code cell that defines the student's work: neither a test cell nor a "try it" cell."""
+    return cell.get("cell_type") == "code" and not is_test_cell(cell) and not is_try_it_cell(cell)
