@@ -123,7 +123,7 @@ MISTAKES = [
     pytest.param(
         "nn",
         "p.data += -learning_rate * p.grad",
-        "p.data += -0.05 * p.grad",
+        "p.data += -0.2 * p.grad",
         "nn.train",
         "not the learning_rate",
         id="training-ignores-its-learning-rate",

@@ -144,7 +144,10 @@ def train_case(weight_seed: int, steps: int = 30, lr: float = 0.05) -> dict:
     return {"sizes": sizes, "weights": weights, "xs": TINY_XS, "ys": TINY_YS, "steps": steps, "lr": lr}
 
 
-VISIBLE_LR = 0.05  # the visible case's learning rate; the hidden ones never use it
+# The visible case: 20 steps at 0.2 bring the lecture's loss from about 5 to under 0.001, fast enough
+# for the browser workspace's checks; the hidden ones use smaller rates, never this one.
+VISIBLE_LR = 0.2
+VISIBLE_STEPS = 20
 
 
 def train_mistakes(case: dict) -> list[tuple[list[float], str]]:
@@ -177,7 +180,7 @@ def judge_train(case: dict, result: dict) -> None:
     mistakes = train_mistakes(case)
     got = result["losses"]
     if all_close(got, want, TRAIN_TOLERANCE):
-        if steps >= 100 and not want[-1] < 0.01:
+        if lr == VISIBLE_LR and not want[-1] < 0.01:
             raise AssertionError(f"the grader's own case does not converge: {want[-1]}")
         return
     step = next(k for k, (g, w) in enumerate(zip(got, want)) if not close(g, w, TRAIN_TOLERANCE))
@@ -187,7 +190,7 @@ def judge_train(case: dict, result: dict) -> None:
 
 TRAIN = Check(
     "train",
-    visible=lambda: [train_case(0, steps=100, lr=VISIBLE_LR)],
+    visible=lambda: [train_case(0, steps=VISIBLE_STEPS, lr=VISIBLE_LR)],
     hidden=lambda rng: [train_case(rng.randrange(10**6), steps=15, lr=rng.choice([0.01, 0.02, 0.1]))],
     judge=judge_train,
     describe=lambda c: (
