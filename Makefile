@@ -10,7 +10,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 MATHJAX := docs/javascripts/vendor/mathjax/tex-svg.js
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: course test lint bench site serve clean
+.PHONY: course test lint bench site serve clean vendor
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -28,20 +28,25 @@ $(MATHJAX):
 	tar -xzf build/npm/mathjax-3.2.2.tgz -C build/npm package/es5/tex-svg.js
 	cp build/npm/package/es5/tex-svg.js $(MATHJAX)
 
-site: $(STAMP) $(MATHJAX)
+# The exercise pages' workspace: Pyodide and the CodeMirror editor, from the npm registry
+# (docs/vendor.py; does nothing once they are in build/npm/).
+vendor: $(STAMP)
+	$(PYTHON) docs/vendor.py
+
+site: $(STAMP) $(MATHJAX) vendor
 	$(VENV)/bin/mkdocs build --strict
 
-serve: $(STAMP) $(MATHJAX)
+serve: $(STAMP) $(MATHJAX) vendor
 	$(VENV)/bin/mkdocs serve
 
-course: $(STAMP) $(MATHJAX)
+course: $(STAMP) $(MATHJAX) vendor
 	$(PYTHON) -m micrograd.examples --out build/graphs
 	$(PYTHON) -m micrograd.demo --out build/demo
 	$(VENV)/bin/mgc release
 	$(VENV)/bin/mgc grade samples --gradebook-only --json build/gradebook.json
 	$(VENV)/bin/mkdocs build --strict
 
-test: $(STAMP) $(MATHJAX)
+test: $(STAMP) $(MATHJAX) vendor
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest
 

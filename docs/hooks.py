@@ -281,6 +281,54 @@ def release_notebooks() -> dict[str, bytes]:
     return notebooks
 
 
+PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+WORKSPACE_SCRIPTS = ("javascripts/vendor/editor.js", "javascripts/workspace.js")
+
+
+def workspace_files() -> dict[str, bytes]:
+    """What the exercise pages' workspace needs, {site path: bytes}, or {} when docs/vendor.py has
+    not fetched Pyodide and the editor: those two, mgc's checks for Pyodide (the modules
+    mgc.workspace imports, with the shipped answers and course.toml), and each assignment's
+    solution cells as the release has them."""
+    import json
+    import subprocess
+    import sys
+    import tarfile
+    from pathlib import Path
+
+    from mgc.manifest import ROOT, load
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    import vendor
+
+    if not (vendor.PYODIDE_TGZ.exists() and vendor.EDITOR.exists()):
+        log.warning("no workspace on the exercise pages: run python docs/vendor.py first")
+        return {}
+    made = {"javascripts/vendor/editor.js": vendor.EDITOR.read_bytes()}
+    with tarfile.open(vendor.PYODIDE_TGZ) as archive:
+        for name in PYODIDE_FILES:
+            made[f"javascripts/vendor/pyodide/{name}"] = archive.extractfile(f"package/{name}").read()
+    listing = (
+        "import json, sys, mgc.workspace\n"
+        "print(json.dumps([m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'mgc']))"
+    )
+    modules = subprocess.run(  # the modules mgc.workspace needs, found by importing it afresh
+        [sys.executable, "-c", listing], capture_output=True, text=True, check=True
+    )
+    paths = sorted(Path(f) for f in json.loads(modules.stdout))
+    paths += [ROOT / "grader" / "mgc" / "visible_truth.json", ROOT / "course.toml"]
+    bundle = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
+    made["workspace/mgc.json"] = json.dumps(bundle).encode()
+    from mgc.workspace import solution_cells
+
+    for assignment in load().assignments:
+        release = ROOT / assignment.notebook.replace("solutions/", "exercises/", 1)
+        cells = solution_cells(json.loads(release.read_text(encoding="utf-8")))
+        page = {"notebook": release.name, "cells": cells}
+        made[f"workspace/{assignment.id}.json"] = json.dumps(page).encode()
+    return made
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """`{{ config.repo_url }}` in a page becomes the repository named in mkdocs.yml."""
     return markdown.replace("{{ config.repo_url }}", config.repo_url or "")
@@ -386,6 +434,7 @@ class _MathAtBuild:
 
 
 MATH_AT_BUILD = _MathAtBuild()
+WORKSPACE_FILES: dict[str, bytes] = {}  # this build's, from workspace_files()
 
 
 def on_pre_build(config) -> None:
@@ -415,13 +464,20 @@ def typeset(html: str) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Math typeset at build time needs no script; otherwise MathJax (2 MB) is added to the
-    pages that have math, and only to them."""
-    if 'class="arithmatex"' not in output or "<mjx-container" in output:
-        return output
+    """Scripts only where they are used: the workspace's on the exercise pages that have one
+    (Pyodide itself is fetched by the page on the first check); MathJax (2 MB), when the math
+    could not be typeset at build time, on the pages with math."""
     from mkdocs.utils import get_relative_url
 
-    tags = "".join(f'<script src="{get_relative_url(src, page.url)}"></script>' for src in MATH_SCRIPTS)
+    scripts = []
+    if 'class="mgc-workspace"' in output and WORKSPACE_FILES:
+        scripts += [get_relative_url(src, page.url) for src in WORKSPACE_SCRIPTS]
+    if 'class="arithmatex"' in output and "<mjx-container" not in output:
+        scripts += [get_relative_url(src, page.url) for src in MATH_SCRIPTS]
+    if not scripts:
+        return output
+    root = get_relative_url(".", page.url)
+    tags = "".join(f'<script src="{src}" data-site-root="{root}/"></script>' for src in scripts)
     head, tail = output.rsplit("</body>", 1)
     return f"{head}{tags}</body>{tail}"
 
@@ -468,6 +524,10 @@ def on_files(files: Files, config) -> Files:
             if (script := files.get_file_from_path(path)) is not None:
                 files.remove(script)
     for path, content in release_notebooks().items():
+        files.append(File.generated(config, path, content=content))
+    WORKSPACE_FILES.clear()
+    WORKSPACE_FILES.update(workspace_files())
+    for path, content in WORKSPACE_FILES.items():
         files.append(File.generated(config, path, content=content))
     made = figures()
     for name, content in made.items():

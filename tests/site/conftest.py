@@ -15,7 +15,32 @@ from pathlib import Path
 import pytest
 from mgc.manifest import ROOT
 
+from tests.conftest import has_module, require
+
 MATHJAX = ROOT / "docs" / "javascripts" / "vendor" / "mathjax" / "tex-svg.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install -y chromium)")
+    require(has_module("playwright"), "playwright is not installed (pip install playwright)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +52,8 @@ def built_site(tmp_path_factory) -> tuple[Path, float, str]:
     if not list(npm.glob("mathjax-*.tgz")) and shutil.which("npm"):  # the build typesets math with it
         npm.mkdir(parents=True, exist_ok=True)
         subprocess.run(["npm", "pack", "--silent", "mathjax@3.2.2"], cwd=npm, check=True, capture_output=True)
+    if shutil.which("npm"):  # the exercise pages' workspace: Pyodide and the editor (docs/vendor.py)
+        subprocess.run([sys.executable, str(ROOT / "docs" / "vendor.py")], check=True, capture_output=True)
     site = tmp_path_factory.mktemp("site")
     mkdocs = Path(sys.executable).parent / "mkdocs"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

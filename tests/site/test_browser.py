@@ -9,32 +9,6 @@ from pathlib import Path
 import pytest
 from mgc.manifest import ROOT
 
-from tests.conftest import has_module, require
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install -y chromium)")
-    require(has_module("playwright"), "playwright is not installed (pip install playwright)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
 
 def _page_urls(site: Path) -> list[str]:
     return sorted(
