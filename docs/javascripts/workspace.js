@@ -4,7 +4,7 @@
 (() => {
   const root = document.currentScript.dataset.siteRoot;
   const FIRST_CHECK_SECONDS = 60; // Pyodide starts within it; later checks get CHECK_SECONDS
-  const CHECK_SECONDS = 15;
+  const CHECK_SECONDS = 15; // a page may set its own, in seconds: <div class="mgc-workspace" data-limit>
   const { EditorView, basicSetup, python, keymap, indentWithTab } = window.MgcEditor;
 
   function element(tag, attributes = {}, ...children) {
@@ -53,7 +53,7 @@
       const started = performance.now();
       status.textContent = checked ? "Checking…" : "Starting Python in your browser (once per visit), then checking…";
       worker ??= new Worker(`${root}javascripts/workspace-worker.js`);
-      const seconds = checked ? CHECK_SECONDS : FIRST_CHECK_SECONDS;
+      const seconds = Number(box.dataset.limit) || (checked ? CHECK_SECONDS : FIRST_CHECK_SECONDS);
       const answer = await new Promise(async (resolve) => {
         const timer = setTimeout(() => resolve({ timeout: true }), seconds * 1000);
         worker.onmessage = (event) => {

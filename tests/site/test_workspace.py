@@ -127,3 +127,26 @@ def test_a_lesson_page_loads_nothing_of_the_workspace(browser, served_site):
     page.wait_for_load_state("networkidle")
     page.close()
     assert not [url for url in requested if "pyodide" in url or "editor.js" in url or "workspace" in url]
+
+
+def test_code_that_never_returns_is_stopped_and_the_next_check_starts_afresh(browser, served_site):
+    page = browser.new_page()
+    try:
+        page.goto(f"{served_site}exercises/derivatives/")
+        page.locator(".mgc-workspace[data-ready]").wait_for(timeout=30_000)
+        fetched = "() => fetch('../../workspace/derivatives.json').then(r => r.text())"
+        cells = json.loads(page.evaluate(fetched))
+        solutions = _solution_code("derivatives")
+        first = cells["cells"][0]
+        _type_into(page, first["id"], solutions[first["grade_id"]] + "\nwhile True:\n    pass\n")
+        page.evaluate("() => { document.querySelector('.mgc-workspace').dataset.limit = '3' }")
+        page.get_by_role("button", name="Check").click()
+        page.get_by_text("Stopped after 3 s").wait_for(timeout=60_000)  # the page is still there
+        _type_into(page, first["id"], solutions[first["grade_id"]])
+        page.evaluate("() => { delete document.querySelector('.mgc-workspace').dataset.limit }")
+        for cell in cells["cells"][1:]:
+            _type_into(page, cell["id"], solutions[cell["grade_id"]])
+        _, verdicts, text = _check(page)
+        assert set(verdicts.values()) == {"passed"}, text
+    finally:
+        page.close()
