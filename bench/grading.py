@@ -20,11 +20,12 @@ nbgrader runs one `autograde` per assignment, as an instructor does, or with
 first, untimed). All three must give identical totals
 (mgc and SandboxGrade use one seed). Then, at class scale, `mgc grade` on
 --class-size engine notebooks (300: the target is under 20 s on 2 cores,
-start-up included), and on --small (20) with --jobs 1 and then --jobs 2 (2 must
-be faster). Last, one submission whose `exp` loops forever is graded each way,
-to show what a hung method costs. Prints seconds per submission and the ratios;
-exits 1 if mgc grade misses a target (nbgrader + SandboxGrade's ratio is shown
-beside the best any autograde step could reach, nbgrader's own floor).
+start-up included), and on --small (20) with --jobs 1 and with --jobs 2, in
+turn, three times each, the best of each compared (2 must be faster). Last,
+one submission whose `exp` loops forever is graded each way, to show what a
+hung method costs. Prints seconds per submission and the ratios; exits 1 if
+mgc grade misses a target (nbgrader + SandboxGrade's ratio is shown beside
+the best any autograde step could reach, nbgrader's own floor).
 """
 
 from __future__ import annotations
@@ -150,8 +151,12 @@ def main() -> int:
         big_seconds, _ = time_mgc(tmp / "big", args.jobs, seed)
         say(f"grading {args.small} engine submissions with mgc grade --jobs 1, then --jobs 2 ...")
         make_engine_class(tmp / "small", args.small)
-        small_one, small_one_totals = time_mgc(tmp / "small", 1, seed)
-        small_two, small_two_totals = time_mgc(tmp / "small", 2, seed)
+        runs = {1: [], 2: []}
+        for _ in range(3):  # in turn, each's best of three: a second matters, and this machine moves
+            for jobs in (1, 2):
+                runs[jobs].append(time_mgc(tmp / "small", jobs, seed))
+        best = {jobs: min(timed, key=lambda run: run[0]) for jobs, timed in runs.items()}
+        (small_one, small_one_totals), (small_two, small_two_totals) = best[1], best[2]
 
         say("grading one submission whose exp() never returns ...")
         make_hanging_student(tmp / "hang")

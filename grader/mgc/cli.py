@@ -43,6 +43,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from mgc.summary import print_summary, summarize, write_summary
 
     console = Console(stderr=False)
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if jobs > 1:  # the workers' imports (torch) start now, beside the work before grading
+        from mgc.grading import PRELOAD
+        from mgc.workers import prestart
+
+        prestart(PRELOAD)
     missing = [p for p in args.paths if not (p.exists() or p.is_symlink())]
     if args.summary and args.summary.suffix not in (".md", ".html"):
         print(f"mgc grade: --summary {args.summary}: write it as .md or .html", file=sys.stderr)
@@ -70,7 +76,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if not args.gradebook_only:
             print_submission(result, console, args.details)
 
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     interrupted = False
     signal.signal(signal.SIGTERM, _interrupt)
     try:

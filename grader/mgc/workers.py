@@ -94,6 +94,14 @@ def _context(preload: tuple[str, ...]):
     return context
 
 
+def prestart(preload: tuple[str, ...]) -> None:
+    """Start the fork server now, so that it imports `preload` while this process does other work."""
+    import multiprocessing.forkserver
+
+    _context(preload)
+    multiprocessing.forkserver.ensure_running()
+
+
 def run_tasks(
     tasks: list[Any],
     work: Callable[[Any], Any],
