@@ -9,10 +9,13 @@ import subprocess
 import sys
 
 import pytest
+from mgc import nbgrader_course as nbg
 from mgc.cells import is_solution_cell
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
 from mgc.workspace import filled, run_checks, solution_cells
+
+from tests.conftest import has_module, require
 
 COURSE = load()
 
@@ -83,3 +86,21 @@ def test_the_workspace_needs_nothing_but_the_standard_library():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_nbgrader_grades_the_downloaded_notebook_as_mgc_grade_does(tmp_path):
+    # the workspace's download handed in to nbgrader: the release's cells and ids, the student's code
+    require(has_module("nbgrader"), "nbgrader is not installed")
+    release = _release("engine")
+    klass = tmp_path / "class"
+    for student in ("ada", "ben"):
+        sample = ROOT / "samples" / student / "engine" / "engine.ipynb"
+        downloaded = klass / student / "engine" / "engine.ipynb"
+        downloaded.parent.mkdir(parents=True)
+        downloaded.write_text(filled(release, _edits_from(sample, release)))
+    course = nbg.make_course(tmp_path / "course", klass)
+    nbg.release(course, "engine")
+    nbg.autograde(course, "engine", "--SandboxGrade.seed=4")
+    totals = {k: v for k, v in nbg.export(course).items() if k[1] == "engine"}
+    ours = {(r.student, r.assignment): r.score for r in grade_paths([klass], Options(seed=4))}
+    assert totals == ours and totals[("ben", "engine")] < totals[("ada", "engine")]

@@ -13,6 +13,7 @@ import pytest
 from mgc.cells import is_solution_cell
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
+from mgc.workspace import filled
 
 FIRST_CHECK_SECONDS = 10.0  # the targets, on these machines
 LATER_CHECK_SECONDS = 0.5
@@ -81,9 +82,11 @@ def test_the_workspace_checks_keeps_and_hands_in_code(browser, served_site, assi
         right, wrong, hint = MISTAKES[assignment]
 
         # a classic mistake: its exercise fails with the notebook's hint (the first check starts Python)
+        typed = {}
         for cell in cells["cells"]:
             code = solutions[cell["grade_id"]]
-            _type_into(page, cell["id"], code.replace(right, wrong) if right in code else code)
+            typed[cell["id"]] = code.replace(right, wrong) if right in code else code
+            _type_into(page, cell["id"], typed[cell["id"]])
         first, verdicts, text = _check(page)
         failed = sorted(e for e, status in verdicts.items() if status == "failed")
         assert list(verdicts) == exercises and len(failed) == 1, text
@@ -95,6 +98,8 @@ def test_the_workspace_checks_keeps_and_hands_in_code(browser, served_site, assi
         handed_in = tmp_path / "student" / assignment / f"{assignment}.ipynb"
         handed_in.parent.mkdir(parents=True)
         download.value.save_as(handed_in)
+        release = json.loads((ROOT / "exercises" / assignment / f"{assignment}.ipynb").read_text())
+        assert json.loads(handed_in.read_text()) == json.loads(filled(release, typed))  # as nbgrader takes it
         [graded] = grade_paths([handed_in], Options(seed=3))
         assert sorted(e.id for e in graded.exercises if e.status != "passed") == failed
 
