@@ -255,7 +255,8 @@ def grade_task(task: Task, options: Options) -> SubmissionResult:
         return not_graded(task, f"the grader failed on it ({type(error).__name__}: {str(error)[:200]})")
 
 
-PRELOAD = ("torch", "mgc.grading", "mgc.checks", "mgc.payload")  # imported once per run, for every worker
+# imported once per run, for every worker, by the fork server they are forked from
+PRELOAD = ("mgc.dies_with_parent", "torch", "mgc.grading", "mgc.checks", "mgc.payload")
 
 
 def warm_up(hidden: bool = True) -> None:

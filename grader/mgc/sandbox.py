@@ -182,7 +182,12 @@ def _nobody_works() -> bool:
 def confinement() -> str:
     """The confinement in force: the strongest that works here, or the one MGC_SANDBOX names."""
     wanted = os.environ.get("MGC_SANDBOX", "")
-    works = {"bubblewrap": _bwrap_works, "unprivileged user": _nobody_works, "none": lambda: True}
+    # as root, "none" would run student code as root: never, whatever MGC_SANDBOX says
+    works = {
+        "bubblewrap": _bwrap_works,
+        "unprivileged user": _nobody_works,
+        "none": lambda: os.geteuid() != 0,
+    }
     if wanted:
         if wanted not in works:
             raise SandboxError(f"MGC_SANDBOX={wanted!r} is not one of {', '.join(MODES)}")
@@ -190,11 +195,18 @@ def confinement() -> str:
             why = {
                 "bubblewrap": "bwrap is missing or user namespaces are off",
                 "unprivileged user": f"the grader is not root, or uid {NOBODY} cannot start {base_python()}",
+                "none": "the grader is root, and student code would run as root",
             }[wanted]
             raise SandboxError(f"MGC_SANDBOX={wanted!r} does not work here: {why}")
         return wanted
     syscalls.available()  # build the filter before any fork
-    return next(mode for mode in MODES if works[mode]())
+    mode = next((mode for mode in MODES if works[mode]()), None)
+    if mode is None:
+        raise SandboxError(
+            f"no confinement works here: as root, either bubblewrap must work or uid {NOBODY} must be able "
+            f"to start {base_python()} (install bubblewrap, or grade with a Python outside /root)"
+        )
+    return mode
 
 
 def describe_confinement() -> str:

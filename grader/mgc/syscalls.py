@@ -3,7 +3,9 @@
 A child runs plain Python: it needs no new processes, no signals to others, no
 tracing, no mounts, no namespaces, no keyrings, no sockets, and it writes no file;
 it may change its own limits, niceness and cores, but no other process's (the
-server's would pass to every later child, classmates' included).
+server's would pass to every later child, classmates' included), and it may not
+have the kernel signal anyone for it (O_ASYNC, F_SETOWN) or take a lease on a
+file (which would stall every process that opens it).
 Refusing process creation also makes the child's memory limit (RLIMIT_AS) a limit
 on the whole sandbox, and ends fork bombs before they start. Refusing every way to
 leave something behind (files, System V and POSIX IPC, sockets) means nothing passes
@@ -108,7 +110,15 @@ DENIED = (  # refused with EPERM
     "migrate_pages",
     "kcmp",
     "pidfd_getfd",
+    # opening a file by its handle skips the flag rules below (and the path)
+    "open_by_handle_at",
+    "name_to_handle_at",
 )
+# fcntl commands that make the kernel signal another process (the server, when a pipe is read),
+# or block everyone who opens a file: F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY
+SIGNALLING_FCNTL = (8, 10, 15, 1024, 1026)
+F_SETFL = 4
+SIGNALLING_IOCTL = (0x5452, 0x8901, 0x8902)  # FIOASYNC, FIOSETOWN, SIOCSPGRP
 # calls that may name another process by pid: a child may make them about itself only (pid 0)
 TO_ITSELF = (
     "prlimit64",
@@ -144,6 +154,12 @@ def _filter():
             rules.add_rule(seccomp.ERRNO(errno.EACCES), "open", seccomp.Arg(1, seccomp.MASKED_EQ, flag, flag))
     with contextlib.suppress(*MISSING):
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "openat2")
+    for command in SIGNALLING_FCNTL:
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "fcntl", seccomp.Arg(1, seccomp.EQ, command))
+    async_flag = seccomp.Arg(2, seccomp.MASKED_EQ, os.O_ASYNC, os.O_ASYNC)
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "fcntl", seccomp.Arg(1, seccomp.EQ, F_SETFL), async_flag)
+    for request in SIGNALLING_IOCTL:
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.EQ, request))
     for name in TO_ITSELF:
         with contextlib.suppress(*MISSING):
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(0, seccomp.NE, 0))

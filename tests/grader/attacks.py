@@ -235,3 +235,43 @@ mine = {
 }
 raise RuntimeError("REACH" + json.dumps({"done": done, "mine": mine}))
 """
+
+# Found by a red team: a child that has the kernel signal the server (SIGSTOP, when the parent
+# reads its report pipe), takes a lease on a file every later child opens (each one then waits
+# for it), or opens a classmate's notebook by its file handle (no path, no open flags to filter).
+SIGNAL_THE_SERVER = """
+import ctypes, fcntl, json, os, signal, stat, sys
+done = []
+for fd in range(3, 64):
+    try:
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            continue
+    except OSError:
+        continue
+    for name, command, argument in (("F_SETOWN", 8, os.getppid()), ("F_SETSIG", 10, int(signal.SIGSTOP))):
+        try:
+            fcntl.fcntl(fd, command, argument)
+            done.append(name)
+        except OSError:
+            pass
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+        done.append("O_ASYNC")
+    except OSError:
+        pass
+try:
+    lease = os.open(sys.modules["os"].__file__, os.O_RDONLY)
+    fcntl.fcntl(lease, 1024, fcntl.F_RDLCK)  # F_SETLEASE
+    done.append("F_SETLEASE")
+except OSError:
+    pass
+libc = ctypes.CDLL(None, use_errno=True)
+class Handle(ctypes.Structure):
+    _fields_ = [("bytes", ctypes.c_uint), ("type", ctypes.c_int), ("handle", ctypes.c_ubyte * 128)]
+handle, mount = Handle(128), ctypes.c_int()
+if libc.name_to_handle_at(-100, b"/", ctypes.byref(handle), ctypes.byref(mount), 0) == 0:
+    done.append("name_to_handle_at")
+if libc.open_by_handle_at(-100, ctypes.byref(handle), os.O_RDONLY) >= 0:
+    done.append("open_by_handle_at")
+raise RuntimeError("SIGNAL" + json.dumps(done))
+"""

@@ -23,7 +23,7 @@ from mgc import sandbox, syscalls
 from mgc.checks.operations import op_case
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
-from mgc.sandbox import Limits, Sandbox, confinement
+from mgc.sandbox import Limits, Sandbox, SandboxError, confinement
 
 from tests.conftest import require
 from tests.grader import attacks
@@ -353,6 +353,27 @@ def test_no_child_can_starve_the_children_forked_after_it():
     assert classmate["mine"] == attacker["mine"]  # what the first child saw before its attempts
     assert attacker["mine"]["nice"] == os.getpriority(os.PRIO_PROCESS, 0)
     assert attacker["mine"]["cores"] == len(os.sched_getaffinity(0))
+
+
+def test_no_child_can_have_the_server_signalled_or_stall_the_children_after_it():
+    # a red team's finding: fcntl(F_SETOWN, F_SETSIG, O_ASYNC) on the report pipe had the kernel stop the
+    # server when the parent read the report, so the next student's first exercise timed out; a lease
+    # on a standard module stalled every child that imported it; a file handle opened any file
+    require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
+    attacker = Sandbox([attacks.SIGNAL_THE_SERVER], Limits(5, 5))
+    attacker.probe("zero_grad", [])
+    assert json.loads(attacker.cell_errors[0].split("SIGNAL", 1)[1].split("\n")[0]) == []
+    classmate = Sandbox(["x = 1\n"], Limits(5, 5))
+    started = time.monotonic()
+    classmate.probe("zero_grad", [])
+    assert classmate.cell_errors == {} and time.monotonic() - started < 2
+
+
+def test_as_root_student_code_never_runs_unconfined(monkeypatch):
+    require(os.geteuid() == 0, "only root could be asked to run student code as root")
+    monkeypatch.setenv("MGC_SANDBOX", "none")
+    with pytest.raises(SandboxError, match="student code would run as root"):
+        confinement()
 
 
 def test_the_attack_on_the_next_child_is_real():
