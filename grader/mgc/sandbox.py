@@ -330,12 +330,6 @@ def _server_for(limits: Limits) -> _Server:
     return server
 
 
-def close_servers() -> None:
-    """End every server this process started (they also die with it)."""
-    while _SERVERS:
-        _SERVERS.popitem()[1].close()
-
-
 def _exit_reason(status: int | None) -> str:
     if status is None:
         return "the grading process closed its report channel"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from mgc.manifest import ROOT, load
 
-from tests.conftest import require
+from tests.conftest import copy_of_the_course, require
 
 GUIDE = ROOT / "docs" / "instructor.md"
 SAMPLES = ROOT / "samples"
@@ -48,12 +48,7 @@ class Term:
     """A fresh copy of the course, the environment the guide's commands run in, and the students."""
 
     def __init__(self, folder: Path) -> None:
-        self.course, self.student_home = folder / "course", folder / "student"
-        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
-        for name in tracked.stdout.decode().split("\0"):
-            if name and (ROOT / name).is_file():
-                (self.course / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(ROOT / name, self.course / name)
+        self.course, self.student_home = copy_of_the_course(folder / "course"), folder / "student"
         self.git("init", "-q")
         self.git("add", "-A")
         self.git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "the course")

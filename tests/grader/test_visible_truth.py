@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import shlex
-import shutil
 import subprocess
 import sys
 
@@ -16,6 +15,8 @@ from mgc import expected
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
 from mgc.release import visible_truths
+
+from tests.conftest import copy_of_the_course
 
 COURSE = load()
 SOLUTIONS = [ROOT / "solutions" / a.id / a.notebook_name for a in COURSE.assignments]
@@ -105,12 +106,7 @@ def test_a_case_that_was_not_shipped_says_what_to_do_without_pytorch():
 def test_a_student_install_without_pytorch_checks_the_release(tmp_path):
     # the student guide's install: a copy of the course, installed with its `check` extra into a
     # fresh environment (the package finds course.toml in the copy it was installed from)
-    course = tmp_path / "course"
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
-    for name in filter(None, tracked.stdout.decode().split("\0")):
-        if (ROOT / name).is_file():
-            (course / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, course / name)
+    course = copy_of_the_course(tmp_path / "course")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
