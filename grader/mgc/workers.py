@@ -26,6 +26,7 @@ from typing import Any
 
 PR_SET_PDEATHSIG = 1
 READY = "ready"  # a worker's first message: it has warmed up, and its task's clock may start
+PARENT = "MGC_FORK_SERVER_PARENT"  # the pid the fork server must find as its parent (mgc.dies_with_parent)
 
 
 def nothing() -> None:
@@ -91,6 +92,7 @@ def _context(preload: tuple[str, ...]):
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))
+    os.environ[PARENT] = str(os.getpid())
     return context
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -69,3 +71,41 @@ def _dies_on_ben(job):
     if task.student == "ben":
         os.kill(os.getpid(), signal.SIGKILL)
     return grade_task(task, options)
+
+
+KILLED_EARLY = """
+import os, sys, time, multiprocessing.forkserver
+from mgc.workers import prestart
+prestart(("mgc.dies_with_parent", "slow_to_import"))
+print(multiprocessing.forkserver._forkserver._forkserver_pid, flush=True)
+time.sleep(float(sys.argv[1]))
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_the_fork_server_dies_with_mgc_grade_however_early_it_is_killed(tmp_path):
+    # killed before the fork server had asked the kernel to follow it, mgc grade left it importing
+    # torch for seconds (on a busy machine); slow_to_import stands for torch
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(30)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    for delay in (0.0, 0.02, 0.05, 0.1, 0.3):
+        command = [sys.executable, "-c", KILLED_EARLY, str(delay)]
+        grade = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
+        with grade.stdout:  # not read to its end: the fork server, if it lives, holds it open
+            server = int(grade.stdout.readline())
+        assert grade.wait() == -signal.SIGKILL
+        deadline = time.monotonic() + 1.5
+        while _living(server) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        alive = _living(server)
+        if alive:
+            os.kill(server, signal.SIGKILL)
+        assert not alive, f"the fork server outlived mgc grade, killed {delay} s after it started it"
+
+
+def _living(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
