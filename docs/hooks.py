@@ -329,9 +329,65 @@ def workspace_files() -> dict[str, bytes]:
     return made
 
 
+def exercise_header(assignment) -> str:
+    """Under an exercise page's introduction: its points, the release notebook to download (a link
+    to the generated file, so a strict build fails without it), and its exercises' table."""
+    notebook = assignment.notebook.rsplit("/", 1)[1]
+    button = "{ .md-button .md-button--primary download }"
+    lines = [
+        f"**{assignment.max_score:g} points** in one notebook, `{notebook}`.",
+        "",
+        f"[:material-download: Download {notebook}]({assignment.id}/{notebook}){button}",
+        "",
+        f"Open it in Jupyter; check it from a terminal with `mgc check {notebook}`.",
+        "",
+        "| exercise | points | you write |",
+        "|---|---|---|",
+    ]
+    for e in assignment.exercises:
+        lines.append(f"| `{e.id}` | {e.points:g} | {', '.join(f'`{s}`' for s in e.symbols)} |")
+    return "\n" + "\n".join(lines) + "\n\n"
+
+
+def exercise_footer(assignment) -> str:
+    """At the end of an exercise page: how to check the notebook, and the in-browser workspace."""
+    notebook = assignment.notebook.rsplit("/", 1)[1]
+    return f"""
+## How to check your work
+
+- Run the notebook from the top (Kernel, Restart & Run All). The locked test cell under
+  each exercise runs that exercise's check on the lecture's cases and, when it fails,
+  says which case, what was expected and what came back.
+- From a terminal, in the folder where you saved it: `mgc check {notebook}` prints the
+  same checks as a table (`mgc` comes with the course: see the
+  [student guide](../student-guide.md) to install it).
+- Passing these is necessary, not sufficient: the graders add random and awkward inputs.
+  See the [student guide](../student-guide.md).
+
+## Work on it here
+
+No install needed: edit the notebook's cells below and press **Check** to run the
+lecture's cases in your browser, with the same feedback the notebook gives. Python
+(Pyodide, about 14 MB) loads the first time you check, and works offline from then on.
+Your code stays in this browser between visits; **Download notebook** gives you the
+notebook with your code in its cells, ready to hand in or to open in Jupyter.
+
+<div class="mgc-workspace" data-assignment="{assignment.id}"></div>
+"""
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """`{{ config.repo_url }}` in a page becomes the repository named in mkdocs.yml."""
-    return markdown.replace("{{ config.repo_url }}", config.repo_url or "")
+    """`{{ config.repo_url }}` in a page becomes the repository named in mkdocs.yml; a page whose
+    front matter names an `assignment` gets that exercise page's shared parts around its own text
+    (exercise_header before its first section, exercise_footer after its last)."""
+    markdown = markdown.replace("{{ config.repo_url }}", config.repo_url or "")
+    if "assignment" not in page.meta:
+        return markdown
+    from mgc.manifest import load
+
+    assignment = load().assignment(page.meta["assignment"])
+    intro, sections = markdown.split("\n## ", 1)
+    return f"{intro}{exercise_header(assignment)}## {sections.rstrip()}\n{exercise_footer(assignment)}"
 
 
 INLINE_GRAPH = (
