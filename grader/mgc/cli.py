@@ -299,8 +299,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from mgc.manifest import ManifestError
+
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ManifestError as error:
+        print(f"mgc: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+
+def course_root(start: Path | None = None) -> Path:
+    """The copy of the course mgc works on: the one it runs from (an editable install), or else the
+    nearest folder at or above `start` (the current one) that holds a course.toml."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "course.toml").is_file():
+        return here
+    start = (start or Path.cwd()).resolve()
+    return next((f for f in (start, *start.parents) if (f / "course.toml").is_file()), here)
+
+
+ROOT = course_root()
 MANIFEST = ROOT / "course.toml"
 
 
@@ -147,4 +158,11 @@ def parse(text: str) -> Course:
 @cache
 def load(path: Path = MANIFEST) -> Course:
     """The course described by `path` (course.toml at the repository root by default)."""
-    return parse(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(
+            f"no course manifest at {path}: run mgc from inside a copy of the course, or install the "
+            "copy with `pip install -e` (see the student guide)"
+        ) from None
+    return parse(text)

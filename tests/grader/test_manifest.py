@@ -156,3 +156,27 @@ def test_the_pytest_graders_and_mgc_grade_give_the_same_verdicts():
     }
     assert verdicts == {e.id: "PASSED" if e.status == "passed" else "FAILED" for e in ours.exercises}
     assert verdicts["engine.add"] == "FAILED" and list(verdicts.values()).count("FAILED") == 1
+
+
+def test_an_installed_copy_finds_the_course_it_is_run_in_or_says_where_it_looked(tmp_path):
+    # installed without -e, mgc lives in site-packages, away from course.toml: it takes the course
+    # it is run inside, and outside any course it names the file it missed
+    target = tmp_path / "installed"
+    install = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
+    subprocess.run([*install, "--target", str(target), str(ROOT)], check=True, capture_output=True)
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
+    notebook = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"
+
+    def check(path, cwd):
+        command = [sys.executable, "-m", "mgc.cli", "check", str(path)]
+        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+
+    inside = check(notebook.name, notebook.parent)
+    assert inside.returncode == 0, inside.stdout[-2000:] + inside.stderr[-2000:]
+    assert "engine.backward" in inside.stdout
+    outside = check(notebook, tmp_path)
+    assert outside.returncode == 2
+    assert outside.stderr.strip().splitlines() == [
+        f"mgc: no course manifest at {tmp_path.resolve() / 'course.toml'}: run mgc from inside a copy of "
+        "the course, or install the copy with `pip install -e` (see the student guide)"
+    ]
