@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mgc.checks import CheckFailure, case_rng, run_check
 from mgc.manifest import ROOT, load
 from mgc.notebook import read_notebook, student_code
@@ -38,3 +40,16 @@ def grade_sandbox(assignment: str, sandbox: Sandbox, seed: int = 0) -> dict[str,
 
 def failed(outcome: dict[str, str]) -> set[str]:
     return {k for k, v in outcome.items() if v}
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie is not)."""
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living

@@ -27,7 +27,7 @@ from mgc.sandbox import Limits, Sandbox, SandboxError, confinement
 
 from tests.conftest import require
 from tests.grader import attacks
-from tests.grader.helpers import grade_sandbox, solution_cells
+from tests.grader.helpers import alive, grade_sandbox, solution_cells
 
 SAMPLE = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"  # full marks
 FULL = load().assignment("engine").max_score
@@ -74,18 +74,6 @@ def descendants(pid: int) -> set[int]:
             found.add(child)
             todo.append(child)
     return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    living = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            living.add(pid)
-    return living
 
 
 # ---- stealing the grader's answers ------------------------------------------------------------

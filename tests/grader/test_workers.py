@@ -13,6 +13,8 @@ from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
 from mgc.workers import Lost, run_tasks
 
+from tests.grader.helpers import alive
+
 
 def _work(task: tuple[str, str]) -> str:
     """What a worker does with a task: its name says how it behaves."""
@@ -95,17 +97,9 @@ def test_the_fork_server_dies_with_mgc_grade_however_early_it_is_killed(tmp_path
             server = int(grade.stdout.readline())
         assert grade.wait() == -signal.SIGKILL
         deadline = time.monotonic() + 1.5
-        while _living(server) and time.monotonic() < deadline:
+        while alive({server}) and time.monotonic() < deadline:
             time.sleep(0.05)
-        alive = _living(server)
-        if alive:
+        outlived = alive({server})
+        if outlived:
             os.kill(server, signal.SIGKILL)
-        assert not alive, f"the fork server outlived mgc grade, killed {delay} s after it started it"
-
-
-def _living(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+        assert not outlived, f"the fork server outlived mgc grade, killed {delay} s after it started it"
