@@ -420,14 +420,20 @@ def _compiled(probe: str, options: str) -> bytes:
 
 def compiled_cells(cells: list[str]) -> list[bytes | None]:
     """Each cell compiled once here, for every child of the notebook (a fresh child compiles at
-    a third of the speed: all its memory is new to it); None where it does not compile, so the
-    child compiles it and reports the error as the notebook would."""
+    a third of the speed: all its memory is new to it); None where it has a syntax error, so the
+    child compiles it and reports the error as the notebook would. A cell the compiler cannot
+    take here (nested too deeply: RecursionError, MemoryError) never runs: the child, whose stack
+    is shallower, might compile it, and mgc.tamper could not read it either."""
     code: list[bytes | None] = []
     for index, source in enumerate(cells):
+        name = f"<cell {index + 1}>"
         try:
-            code.append(marshal.dumps(compile(source, f"<cell {index + 1}>", "exec", dont_inherit=True)))
-        except Exception:  # SyntaxError, and the compiler's RecursionError or MemoryError on hostile code
+            code.append(marshal.dumps(compile(source, name, "exec", dont_inherit=True)))
+        except SyntaxError:
             code.append(None)
+        except (RecursionError, MemoryError, ValueError) as error:
+            refusal = f"raise SyntaxError('the grader cannot compile this cell ({type(error).__name__})')"
+            code.append(marshal.dumps(compile(refusal, name, "exec", dont_inherit=True)))
     return code
 
 

@@ -8,13 +8,28 @@ child's pipe, or hook `exec`, and answer them with numbers worked out some other
 interpreter's or the process's machinery, which an honest micrograd notebook never
 needs. This scan reads the notebook's code (it never runs it) and names every such
 reach, so that the instructor can look; it does not change the score.
+
+It allows rather than forbids where it can: only the modules an exercise may use are
+imported silently, `sys` only for its recursion limit, and a name spelled in a string is
+judged as if it were written as an attribute. A cell it cannot read is itself named.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import types
 
-MODULES = {  # an honest notebook imports math and random, perhaps matplotlib; never these
+# What honest notebooks import: some of the standard library, and packages the sandbox does not
+# have at all (importing them there fails, so they reach nothing).
+ALLOWED_STDLIB = {
+    "math", "random", "cmath", "statistics", "fractions", "decimal", "numbers", "itertools", "functools",
+    "collections", "dataclasses", "typing", "abc", "copy", "heapq", "bisect", "string", "time", "operator",
+    "__future__",
+}  # fmt: skip
+ALLOWED_MODULES = ALLOWED_STDLIB | {"micrograd", "numpy", "matplotlib", "graphviz", "torch"}
+SYS_ALLOWED = {"setrecursionlimit", "getrecursionlimit", "maxsize", "float_info"}  # sys, for deep graphs
+MODULES = {  # what the known reaches are for, to say so
     "builtins": "the interpreter's built-ins",
     "ctypes": "raw memory",
     "gc": "every live object",
@@ -23,6 +38,8 @@ MODULES = {  # an honest notebook imports math and random, perhaps matplotlib; n
     "marshal": "raw code objects",
     "mmap": "shared memory",
     "os": "the process's files and pipes",
+    "posix": "the process's files and pipes",
+    "io": "files and pipes",
     "pickle": "code run on loading",
     "signal": "signals",
     "socket": "sockets",
@@ -32,7 +49,6 @@ MODULES = {  # an honest notebook imports math and random, perhaps matplotlib; n
     "fcntl": "file descriptors",
     "select": "file descriptors",
     "resource": "process limits",
-    "_thread": "threads",
     "traceback": "the call stack",
     "types": "code and frame objects",
 }
@@ -43,31 +59,66 @@ ATTRIBUTES = {
     "f_globals": "another frame's globals",
     "f_locals": "another frame's locals",
     "f_builtins": "the built-ins",
+    "f_code": "a frame's code",
     "tb_frame": "the call stack",
+    "tb_next": "the call stack",
     "gi_frame": "the call stack",
+    "cr_frame": "the call stack",
+    "ag_frame": "the call stack",
     "modules": "every loaded module (sys.modules)",
     "settrace": "a trace hook",
     "setprofile": "a profile hook",
     "addaudithook": "an audit hook",
     "get_objects": "every live object",
     "get_referrers": "every live object",
-    "__globals__": "a function's globals",
-    "__builtins__": "the built-ins",
-    "__code__": "a function's code",
-    "__subclasses__": "every class",
-    "__dict__": "an object's internals",
+    "attrgetter": "attributes by name",
+    "methodcaller": "methods by name",
 }
+SAFE_DUNDERS = {  # the dunders an engine defines or calls; any other reaches inside objects
+    "__init__", "__name__", "__class__", "__repr__", "__str__", "__call__", "__len__", "__iter__",
+    "__hash__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__ne__", "__bool__", "__float__",
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+    "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__iadd__", "__isub__", "__imul__",
+}  # fmt: skip
 NAMES = {
     "exec": "running code built at run time",
     "eval": "running code built at run time",
     "compile": "running code built at run time",
-    "__import__": "importing by name at run time",
     "globals": "the module's globals",
     "vars": "an object's internals",
     "breakpoint": "the debugger",
-    "__builtins__": "the built-ins",
     "open": "files",
 }
+BY_NAME = {"getattr", "setattr", "delattr", "hasattr"}  # fine with a plain name, a reach without one
+
+
+def _modules_inside_allowed() -> dict[str, str]:
+    """The attributes of the allowed modules that are themselves modules (`random._os`, `typing.sys`)."""
+    found = {}
+    for name in sorted(ALLOWED_STDLIB):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for attr, value in vars(module).items():
+            if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] not in ALLOWED_MODULES:
+                found[attr] = f"the module {value.__name__} inside {name}"
+    return found
+
+
+_inside: dict[str, str] | None = None  # computed on first use
+
+
+def _flagged_attribute(name: str) -> str | None:
+    """Why reaching for attribute `name` is flagged, or None."""
+    global _inside
+    if _inside is None:
+        _inside = _modules_inside_allowed()
+    if name in ATTRIBUTES:
+        return ATTRIBUTES[name]
+    if name.startswith("__") and name.endswith("__") and name not in SAFE_DUNDERS:
+        return "an object's internals"
+    return _inside.get(name)
 
 
 def reaches(cells: list[str]) -> list[str]:
@@ -75,28 +126,84 @@ def reaches(cells: list[str]) -> list[str]:
     found: list[str] = []
     for number, source in enumerate(cells, start=1):
         try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue  # the sandbox reports the cell's error
-        for node in ast.walk(tree):
-            what = _reach(node)
-            if what is not None:
-                found.append(f"cell {number}, line {getattr(node, 'lineno', '?')}: {what}")
+            places = _scan(ast.parse(source))
+        except SyntaxError:
+            continue  # it runs nowhere: the sandbox reports the cell's error
+        except (ValueError, RecursionError, MemoryError):
+            found.append(f"cell {number}: too deeply nested or too large to read (it was not run)")
+            continue
+        found += [f"cell {number}, line {line}: {what}" for line, what in places]
     return list(dict.fromkeys(found))
 
 
-def _reach(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-        for name in names:
-            top = name.split(".")[0]
-            if top in MODULES:
-                return f"imports {name} ({MODULES[top]})"
-    if isinstance(node, ast.Attribute) and node.attr in ATTRIBUTES:
-        return f"uses .{node.attr} ({ATTRIBUTES[node.attr]})"
-    if isinstance(node, ast.Name) and node.id in NAMES:
+def _scan(tree: ast.AST) -> list[tuple[int | str, str]]:
+    """The reaches in one cell's tree, as (line, what). Iterative (ast.walk): a hostile cell may nest
+    deeper than the stack."""
+    parent = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    sys_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "sys"
+    }
+    found = []
+    for node in ast.walk(tree):
+        what = _reach(node, parent.get(node), sys_names)
+        if what is not None:
+            found.append((getattr(node, "lineno", "?"), what))
+    return found
+
+
+def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | None:
+    if isinstance(node, ast.Import):
+        return next(filter(None, (_module(a.name) for a in node.names)), None)
+    if isinstance(node, ast.ImportFrom):
+        module = node.module or ""
+        names = []
+        for alias in node.names:
+            why = _flagged_attribute(alias.name)
+            if module == "sys" and alias.name not in SYS_ALLOWED:
+                why = why or "the interpreter's state"
+            if why is not None or alias.name == "*":
+                names.append(f"imports {alias.name} from {module} ({why or 'every name'})")
+        return "; ".join(names) or _module(module)
+    if isinstance(node, ast.Attribute):
+        why = _flagged_attribute(node.attr)
+        if why is not None:
+            return f"uses .{node.attr} ({why})"
+        if isinstance(node.value, ast.Name) and node.value.id in sys_names and node.attr not in SYS_ALLOWED:
+            return f"uses sys.{node.attr} (the interpreter's state)"
+        return None
+    if isinstance(node, ast.Name):
+        return _name(node, above, sys_names)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BY_NAME:
+        name = node.args[1] if len(node.args) >= 2 else None
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return f"{node.func.id} with a name computed at run time"
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
+        why = _flagged_attribute(node.value)
+        return None if why is None else f"names {node.value} in a string ({why})"
+    return None
+
+
+def _module(name: str) -> str | None:
+    top = name.split(".")[0]
+    if top == "sys" or top in ALLOWED_MODULES:
+        return None
+    return f"imports {name} ({MODULES.get(top, 'not a module an exercise needs')})"
+
+
+def _name(node: ast.Name, above: ast.AST | None, sys_names: set[str]) -> str | None:
+    if node.id in sys_names:
+        allowed = isinstance(above, ast.Attribute) and above.attr in SYS_ALLOWED
+        is_import = isinstance(above, ast.Import)
+        return None if allowed or is_import else f"uses {node.id} itself (sys, beyond its recursion limit)"
+    if node.id in NAMES:
         return f"uses {node.id} ({NAMES[node.id]})"
-    dynamic = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) > 1
-    if dynamic and node.func.id in ("getattr", "setattr") and not isinstance(node.args[1], ast.Constant):
-        return f"{node.func.id} with a name computed at run time"
+    if node.id.startswith("__") and node.id != "__name__":
+        return f"uses {node.id} (the interpreter's internals)"
+    if node.id in BY_NAME and not (isinstance(above, ast.Call) and above.func is node):
+        return f"uses {node.id} other than as a call"
     return None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import marshal
+import subprocess
+import sys
+
 import nbformat
 import pytest
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
 from mgc.notebook import read_notebook, student_code
-from mgc.sandbox import confinement
+from mgc.sandbox import compiled_cells, confinement
 from mgc.tamper import reaches
 
 from tests.conftest import require
@@ -35,12 +39,39 @@ def test_honest_notebooks_are_never_flagged(notebook):
         ("import importlib.util as u\n", "imports importlib.util"),
         ("f = __import__('o' + 's')\n", "uses __import__"),
         ("g = (lambda: 0).__globals__\n", "uses .__globals__"),
+        # a red team's ways past the first scan, which forbade names rather than allowed them
+        (attacks.cell("stealth_forger"), "imports posix"),
+        (attacks.cell("stealth_forger"), "names _getframe in a string"),
+        ("import sys\nf = getattr(sys, '_getframe')\n", "uses sys itself"),
+        ("from sys import modules, _getframe\n", "imports _getframe from sys"),
+        ("import json\n", "imports json (not a module an exercise needs)"),
+        ("import random\nw = random._os.write\n", "uses ._os (the module os inside random)"),
+        ("import typing\nm = typing.sys\n", "uses .sys (the module sys inside typing)"),
+        ("g = getattr\n", "uses getattr other than as a call"),
+        ("try:\n    1 / 0\nexcept Exception as e:\n    t = e.__traceback__\n", "uses .__traceback__"),
+        ("x = " + "-" * 100_000 + "1\n", "too deeply nested or too large to read"),
     ],
 )
 def test_each_reach_is_named_with_its_cell_and_line(source, named):
     found = reaches(["x = 1", source])
     assert any(named in place for place in found), found
-    assert all(place.startswith("cell 2, line ") for place in found)
+    assert all(place.startswith("cell 2") for place in found)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import sys\nsys.setrecursionlimit(10_000)\n",  # deep graphs in a recursive topological sort
+        "from math import exp, tanh\nimport random, operator\nf = operator.mul\n",
+        "d = getattr(v, 'data')\nhasattr(v, 'grad')\n",
+        "class V:\n    def __sub__(self, o):\n        return self.__add__(-o)\n    def __repr__(self):\n"
+        "        return f'{type(self).__name__}({self.__class__.__name__})'\n",
+        "import numpy as np\nimport matplotlib.pyplot as plt\nimport torch\n",  # absent from the sandbox
+        "x = " + "-" * 500 + "1\n",
+    ],
+)
+def test_what_honest_code_may_do_is_not_named(source):
+    assert reaches([source]) == []
 
 
 def test_a_notebook_that_forges_its_own_report_is_flagged_in_the_results(tmp_path):
@@ -60,3 +91,30 @@ def test_a_notebook_that_forges_its_own_report_is_flagged_in_the_results(tmp_pat
     # the forger's numbers are indistinguishable from right ones; its code is not
     assert any("._getframe" in place for place in results["mallory"].review)
     assert results["mallory"].to_json()["review"] == results["mallory"].review
+
+
+DEEP = "_pad = " + "-" * 2975 + "1\n"  # the compiler's recursion, a few frames from the limit
+
+
+def test_a_cell_the_grader_cannot_compile_is_refused_not_left_to_the_child():
+    # a red team's way past the scan: a cell too deep for the grader's stack (scan and compile fail
+    # there) but not for the child's, which compiled it itself and ran the forger inside
+    def nested(depth: int):
+        return compiled_cells([DEEP]) if depth == 0 else nested(depth - 1)
+
+    [code] = nested(100)
+    with pytest.raises(SyntaxError, match="cannot compile"):
+        exec(marshal.loads(code), {})
+    fresh = subprocess.run([sys.executable, "-c", f"compile({DEEP!r}, 'cell', 'exec')"], capture_output=True)
+    assert fresh.returncode == 0, "a shallow stack compiles it: the refusal is what keeps it from running"
+
+
+def test_a_forger_behind_a_cell_too_deep_to_read_gets_nothing_and_is_named(tmp_path):
+    require(confinement() == "bubblewrap", "grading needs bubblewrap")
+    stubs = ROOT / "samples" / "eve" / "engine" / "engine.ipynb"
+    notebook = nbformat.read(stubs, as_version=4)
+    notebook.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell("protocol_forger") + DEEP))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
+    assert mallory.score == 0 and mallory.review
