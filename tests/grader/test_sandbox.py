@@ -80,6 +80,21 @@ def test_magics_and_shell_escapes_do_not_run(tmp_path):
     assert not marker.exists()
 
 
+def test_a_cell_of_many_magics_is_not_handed_to_ipython():
+    # IPython re-reads a cell once per magic, in the grading process and outside every time limit:
+    # a red team's 64 KB cell of 8,000 `%time x` took 69 s. Past the budget, magics become `pass`
+    import nbformat
+    from mgc.notebook import student_code
+
+    bomb = "%time x\n" * 8000
+    honest = "%matplotlib inline\nx = 1\n"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in (bomb, honest, "y = x?")])
+    cells = student_code(nb)
+    assert cells[0] == "pass\n" * 8000
+    assert "get_ipython().run_line_magic('matplotlib', 'inline')" in cells[1] and "x = 1" in cells[1]
+    assert "get_ipython()" in cells[2]  # a help query, within the budget, is IPython's
+
+
 def test_a_slow_notebook_stops_being_run_once_its_total_time_is_spent():
     cells = [*solution_cells("engine"), "import time\ntime.sleep(1.0)\n"]
     box = Sandbox(cells, Limits(load_seconds=3.0, request_seconds=3.0, total_seconds=2.5))
