@@ -19,6 +19,8 @@ from mgc.manifest import Course, load
 from mgc.notebook import digest
 
 FIXED = ["student", "assignment", "path", "score", "max_score", "seed"]
+TEXT = ("student", "assignment", "path", "review")  # what a student's file and folder names can reach
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so: it gets a '
 
 
 class GradebookError(Exception):
@@ -56,7 +58,15 @@ def read_csv(path: Path) -> list[dict]:
             raise GradebookError(
                 f"{path} is not a gradebook written by mgc grade (columns {', '.join(FIXED)})"
             )
-        return list(reader)
+        return [{k: _as_read(v) if k in TEXT else v for k, v in row.items()} for row in reader]
+
+
+def _as_written(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA) else text
+
+
+def _as_read(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA) else text
 
 
 def graded_paths(path: Path) -> set[str]:
@@ -96,5 +106,5 @@ def write_csv(results: list[SubmissionResult], path: Path, course: Course | None
     text = io.StringIO()
     writer = csv.DictWriter(text, columns, restval="", extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _as_written(str(v)) if k in TEXT else v for k, v in row.items()} for row in rows)
     _replace(path, text.getvalue())

@@ -49,6 +49,20 @@ def test_two_notebooks_of_one_student_are_two_rows_told_apart_by_path(tmp_path):
     assert sorted(Path(r["path"]).name for r in table) == ["engine-v2.ipynb", "engine.ipynb"]
 
 
+def test_a_name_a_spreadsheet_would_run_is_written_as_text_and_read_back_as_named(tmp_path):
+    # a loose notebook in a flat upload folder is its own student: a red team named one as a formula
+    klass = tmp_path / "class"
+    klass.mkdir()
+    name = '=HYPERLINK("evil","x")'
+    shutil.copy(SAMPLES / "ada" / "engine" / "engine.ipynb", klass / f"{name}.ipynb")
+    rows = tmp_path / "grades.csv"
+    assert _grade(str(klass), "--csv", str(rows)) == 0
+    [row] = list(csv.DictReader(rows.open()))
+    assert row["student"] == "'" + name and not row["path"].startswith("=")
+    assert _grade(str(klass), "--csv", str(rows), "--resume") == 0  # read back as named: nothing to redo
+    assert [r["student"] for r in csv.DictReader(rows.open())] == ["'" + name]
+
+
 def test_a_file_that_is_not_a_gradebook_is_refused_and_left_alone(tmp_path, capsys):
     notes = tmp_path / "notes.csv"
     notes.write_text("name,mark\nada,3\n")
