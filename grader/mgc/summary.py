@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -115,6 +116,11 @@ def print_summary(summaries: list[AssignmentSummary], console: Console, course: 
                 console.print(f"  {plain(hint)}", highlight=False)
 
 
+def _markdown(text: str) -> str:
+    """`text` as Markdown shows it, never as markup: HTML escaped, Markdown's punctuation backslashed."""
+    return re.sub(r"([\\`*_\[\]|!~])", r"\\\1", html.escape(text, quote=False))
+
+
 def write_summary(summaries: list[AssignmentSummary], path: Path, course: Course | None = None) -> None:
     """The summary as Markdown (.md) or HTML (.html); each with its histogram as an embedded PNG."""
     course = course or load()
@@ -132,7 +138,7 @@ def write_summary(summaries: list[AssignmentSummary], path: Path, course: Course
                 "| exercise | passed |\n|---|---|\n" + "".join(f"| `{e}` | {r} |\n" for e, r in rows)
             )
             if hints:
-                parts.append("Hints given most often:\n\n" + "".join(f"- {h}\n" for h in hints))
+                parts.append("Hints given most often:\n\n" + "".join(f"- {_markdown(h)}\n" for h in hints))
         else:
             body = "".join(f"<tr><td>{html.escape(e)}</td><td>{r}</td></tr>" for e, r in rows)
             parts.append(

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import termios
 
+import nbformat
 from mgc.cli import main
 from mgc.manifest import ROOT
 
@@ -36,6 +37,23 @@ def test_the_summary_shows_what_the_class_got_wrong(tmp_path, capsys):
     html = page.read_text()
     (png,) = re.findall(r'alt="scores of engine" src="data:image/png;base64,([^"]+)"', html)
     assert base64.b64decode(png).startswith(b"\x89PNG")
+
+
+def test_a_students_error_text_is_never_taken_for_a_hint(tmp_path, capsys):
+    # a red team raised an error whose text held "hint: " lines: they became the class's hints, and
+    # the Markdown summary carried its image and script as they were
+    notebook = nbformat.read(SAMPLES / "ada" / "engine" / "engine.ipynb", as_version=4)
+    value = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
+    forged = "x\nhint: ![beacon](http://example.invalid/b.png) <script>alert(1)</script>"
+    raising = f"    def exp(self):\n        raise ValueError({forged!r})\n"
+    value.source = value.source.replace("    def exp(self):\n", raising)
+    (tmp_path / "class" / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(notebook, tmp_path / "class" / "mallory" / "engine" / "engine.ipynb")
+    notes = tmp_path / "summary.md"
+    grade = ["grade", str(tmp_path / "class"), "--gradebook-only", "--no-progress", "--summary", str(notes)]
+    assert main(grade) == 0
+    assert "beacon" not in capsys.readouterr().out.split("Summary of engine")[1]
+    assert "beacon" not in notes.read_text() and "<script>" not in notes.read_text()
 
 
 def test_a_summary_file_of_another_kind_is_refused_before_grading(tmp_path, capsys):

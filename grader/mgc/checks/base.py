@@ -56,6 +56,8 @@ def broken_cells(runner: Runner) -> str:
 def explain_error(exercise_id: str, where: str, error: str) -> str:
     if error.startswith("NotImplementedError"):
         return f"{exercise_id}: not implemented yet (the stub still raises NotImplementedError)"
+    # the error's text is the student's: its lines are indented, so none can pass for a hint or a note
+    error = "\n".join(line if line[:1].isspace() else f"  {line}" for line in error.splitlines()).lstrip()
     text = f"{exercise_id}: {where}\nraised {error}"
     if "has no attribute 'data'" in error:
         text += (
@@ -75,6 +77,8 @@ def fmt(values) -> str:
     """Numbers as the student's code sees them: a float keeps its point (2.0, not 2), to 10 digits."""
     if isinstance(values, list | tuple):
         return "[" + ", ".join(fmt(v) for v in values) + "]"
+    if isinstance(values, str):  # the student's, on one line
+        return repr(values)
     if not isinstance(values, float):
         return str(values)
     text = f"{values:.10g}"
