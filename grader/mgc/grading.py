@@ -225,7 +225,9 @@ def find_tasks(paths: list[Path], course: Course) -> list[Task]:
 
 def first_of_each(tasks: list[Task]) -> dict[int, Task]:
     """For a student who handed in two notebooks for one assignment: {index of each later one:
-    the task that counts}. The one named as the release names it wins, then the shallowest."""
+    the task that counts}. One in the student's own folder wins over one lying loose in the class
+    folder under their name (which anyone uploading to a flat folder can choose), then the one named
+    as the release names it, then the shallowest."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, task in enumerate(tasks):
         if task.assignment is not None:
@@ -235,7 +237,9 @@ def first_of_each(tasks: list[Task]) -> dict[int, Task]:
 
         def rank(i: int) -> tuple:
             task = tasks[i]
-            return (task.notebook.name != task.assignment.notebook_name, len(task.notebook.parts), i)
+            loose = task.student not in task.notebook.parent.parts
+            release_named = task.notebook.name == task.assignment.notebook_name
+            return (loose, not release_named, len(task.notebook.parts), i)
 
         first, *rest = sorted(indices, key=rank)
         later |= dict.fromkeys(rest, tasks[first])

@@ -245,6 +245,19 @@ def test_a_second_notebook_is_flagged_and_not_summed(tmp_path):
     }
 
 
+def test_a_loose_notebook_named_after_a_classmate_never_replaces_their_work(tmp_path):
+    # a red team's flat upload folder: mallory uploads bea.ipynb (stubs) beside bea's own folder,
+    # whose notebook is not named as the release names it; the loose one, shallower, used to count
+    bea = hand_in(tmp_path, "bea")
+    bea = bea.rename(bea.parent / "engine (1).ipynb")
+    shutil.copy(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", tmp_path / "bea.ipynb")
+    results = grade_paths([tmp_path], Options(seed=7, time_limit=3.0))
+    counted = {(r.student, r.path): r.score for r in results if r.counts}
+    assert counted == {("bea", str(bea)): FULL}
+    flagged = {r.path: r.duplicate_of for r in results if r.duplicate_of}
+    assert flagged == {str(tmp_path / "bea.ipynb"): str(bea)}
+
+
 def test_a_notebook_never_changes_during_grading_from_inside(tmp_path):
     classmate = hand_in(tmp_path, "bea")
     before = classmate.read_bytes()
