@@ -3,7 +3,8 @@
 mgc.sandbox starts one server per grading process, confined (see mgc.sandbox), as
 `python -I -S -B -c SOURCE CONTROL_FD`, with nothing but the standard library to
 import. Over CONTROL_FD (a Unix socket of SOCK_SEQPACKET messages, one marshal blob
-each) it first gets {"limits": {RLIMIT: n}, "filter": BPF}, then requests:
+each) it first gets {"limits": {RLIMIT: n}, "filter": BPF, "modules": [NAME, ...], "guard": True},
+imports those modules (the only ones its children may use), then serves requests:
 
   b"spawn"   kill the current child, fork a new one; reply {"pid": n} and, as
              SCM_RIGHTS, the parent's ends of the child's two pipes
@@ -61,6 +62,8 @@ def serve(control_fd: int) -> None:
         return
     control = _socket.socket(fileno=control_fd)
     setup = marshal.loads(control.recv(1 << 20))
+    for name in setup["modules"]:  # all a child may import: it imports nothing new (_guard)
+        __import__(name)
     gc.freeze()  # the children's collections then skip the server's objects, leaving their pages shared
     child = 0
     while True:
@@ -99,7 +102,10 @@ def _spawn(libc, setup: dict) -> tuple[int, list[int]]:
             os.closerange(keep[1] + 1, 1 << 16)
             _confine(libc, setup)
             status = 0
-            main(request_read, report_write)
+            read, write = os.read, os.write  # main's, before _guard takes them from everyone else
+            if setup["guard"]:
+                _guard()
+            main(request_read, report_write, read, write)
         finally:
             os._exit(status)
     os.close(request_read)
@@ -124,6 +130,58 @@ def _confine(libc, setup: dict) -> None:
             raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
         if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
+
+
+# The student's code shares this process with the probe that reports on it, so it could write
+# that report itself: find main's pipes through a frame, or read and write the descriptors
+# directly. _guard leaves it no frame, no descriptor and no new module: what would hand them over
+# is taken out of os and _signal, or refused by an audit hook that cannot be removed.
+FD_IO = (
+    "read", "readv", "pread", "preadv", "write", "writev", "pwrite", "pwritev", "sendfile", "splice",
+    "copy_file_range", "dup", "dup2", "fdopen", "eventfd_read", "eventfd_write", "open", "openpty",
+)  # fmt: skip
+HANDLERS = ("signal", "setitimer", "alarm", "set_wakeup_fd", "pthread_kill", "siginterrupt")  # get frames
+REFUSED = {
+    "open", "os.listdir", "os.scandir", "sys._getframe", "sys._getframemodulename", "sys._current_frames",
+    "sys._current_exceptions", "sys.settrace", "sys.setprofile", "sys.addaudithook", "gc.get_objects",
+    "gc.get_referrers", "gc.get_referents", "code.__new__", "function.__new__",
+}  # fmt: skip
+REFUSED_FAMILIES = ("socket.", "ctypes.", "mmap.", "os.", "subprocess.", "shutil.")
+FRAMES = ("tb_frame", "gi_frame", "cr_frame", "ag_frame")  # object.__getattr__ events that yield a frame
+DROPPED = ("ctypes", "_ctypes", "ctypes._endian", "_socket", "gc", "resource")
+MAKERS = ("create_builtin", "create_dynamic", "exec_builtin", "exec_dynamic")  # _imp: fresh posix, unpruned
+
+
+def _guard() -> None:
+    """From here on: no new module, no frame (sys._getframe; tb_frame, gi_frame: object.__getattr__),
+    no file or descriptor opened, no way to read or write one by number, no signal handler (it
+    is handed the running frame), no trace hook, no code or function built by hand, no thread."""
+    modules = sys.modules
+    for module in (os, modules["posix"]):
+        for name in FD_IO:
+            module.__dict__.pop(name, None)
+    for name in HANDLERS:
+        _signal.__dict__.pop(name, None)
+    for name in MAKERS:
+        modules["_imp"].__dict__.pop(name, None)
+    for name in ("start_new_thread", "start_new"):
+        modules["_thread"].__dict__.pop(name, None)
+    for name in DROPPED:
+        modules.pop(name, None)
+        globals().pop(name, None)
+
+    def refuse(event: str, args: tuple) -> None:
+        if event == "import":
+            raise ModuleNotFoundError(
+                f"{args[0]} cannot be imported while grading (only the standard "
+                "library's math, random and a few more are there)"
+            )
+        if event in REFUSED or event.startswith(REFUSED_FAMILIES):
+            raise PermissionError(f"not while grading: {event}")
+        if event == "object.__getattr__" and args[1] in FRAMES:  # dataclasses reads __code__: let it
+            raise PermissionError(f"not while grading: .{args[1]}")
+
+    sys.addaudithook(refuse)
 
 
 def _wait(child: int, seconds: float) -> int | None:
@@ -151,13 +209,13 @@ def _end(child: int) -> int | None:
     return os.waitpid(child, 0)[1]
 
 
-def main(requests: int, reports: int) -> None:
+def main(requests: int, reports: int, read, write) -> None:
     """One child: run the student's cells, then one probe."""
-    run, build, write = exec, compile, os.write  # bound now: a student's cell may replace them
+    run, build, loads = exec, compile, marshal.loads  # bound now: a student's cell may replace them
 
     def receive() -> dict:
-        size = int.from_bytes(_read(requests, 8), "big")
-        return marshal.loads(_read(requests, size))
+        size = int.from_bytes(_read(read, requests, 8), "big")
+        return loads(_read(read, requests, size))
 
     def send(message: dict) -> None:
         data = (_json(message) + "\n").encode("utf-8", "backslashreplace")
@@ -166,7 +224,7 @@ def main(requests: int, reports: int) -> None:
 
     setup = receive()
     helpers: dict = {"__name__": "mgc_helpers"}
-    run(marshal.loads(setup["helpers"]), helpers)
+    run(loads(setup["helpers"]), helpers)
     helpers["CELLS"] = list(setup["cells"])
     describe = helpers["describe"]
 
@@ -174,22 +232,22 @@ def main(requests: int, reports: int) -> None:
     for index, (source, code) in enumerate(zip(setup["cells"], setup["code"])):
         send({"cell": index})  # the parent knows which cell hung if this is the last it sees
         try:
-            run(marshal.loads(code) if code else build(source, f"<cell {index + 1}>", "exec"), namespace)
+            run(loads(code) if code else build(source, f"<cell {index + 1}>", "exec"), namespace)
         except BaseException as error:  # a broken cell is reported, and the next one runs
             send({"cell_error": index, "error": describe(error)})
     send({"loaded": True})
 
     request = receive()
     grader: dict = {"__name__": "mgc_probes"}
-    run(marshal.loads(request["payload"]), grader)
+    run(loads(request["payload"]), grader)
     grader["CELLS"] = helpers["CELLS"]
     send({"results": grader[request["probe"]](namespace, request["cases"], **request["options"])})
 
 
-def _read(fd: int, size: int) -> bytes:
+def _read(read, fd: int, size: int) -> bytes:
     data = b""
     while len(data) < size:
-        chunk = os.read(fd, size - len(data))
+        chunk = read(fd, size - len(data))
         if not chunk:
             raise SystemExit(0)  # the parent is gone
         data += chunk

@@ -92,6 +92,7 @@ class Options:
     visible_only: bool = False
     seed: int | None = None  # None: drawn once per run, the same random cases for the whole class
     time_limit: float = DEFAULT_SECONDS
+    guarded: bool = True  # Limits.guarded: off only in tests
 
 
 # ---- finding submissions ------------------------------------------------------------------
@@ -189,7 +190,8 @@ def grade_notebook(path: Path, assignment: Assignment, options: Options, student
     code = student_code(notebook)
     result.review = reaches(code)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
-    limits = Limits(load_seconds=options.time_limit, request_seconds=options.time_limit)
+    seconds = options.time_limit
+    limits = Limits(load_seconds=seconds, request_seconds=seconds, guarded=options.guarded)
     with Sandbox(code, limits) as sandbox:
         outcomes = {
             e.id: grade_exercise(e.id, sandbox, None if options.visible_only else seed)

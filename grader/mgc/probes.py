@@ -18,8 +18,10 @@ class in which each *other* operation the class defines is the grader's own
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
+import sys
 
 EPS = 1e-6  # torch.autograd.gradcheck's step for central differences
 
@@ -46,15 +48,26 @@ def describe(error: BaseException) -> str:
         return "NotImplementedError"
     if isinstance(error, ProbeError):
         return str(error)
-    import traceback  # here, not at the top: a child imports it only when it has an error to describe
-
-    frames = [
-        f for f in traceback.extract_tb(error.__traceback__, limit=None) if f.filename.startswith("<cell")
-    ]
-    where = "".join(
-        f"\n  {f.filename}, line {f.lineno}{_source_line(f.filename, f.lineno)}" for f in frames[-3:]
-    )
+    frames = [f for f in _cell_frames(error.__traceback__) if f[0].startswith("<cell")]
+    where = "".join(f"\n  {name}, line {line}{_source_line(name, line)}" for name, line in frames[-3:])
     return f"{type(error).__name__}: {error}{where}"
+
+
+def _cell_frames(tb) -> list[tuple[str, int]]:
+    """(file name, line) of each entry of traceback `tb`, read from what the interpreter's own
+    printer writes: in a child no Python code may look at a frame (mgc.child._guard)."""
+    printed, stderr = io.StringIO(), sys.stderr
+    sys.stderr = printed
+    try:
+        sys.__excepthook__(Exception, Exception(), tb)  # a blank error: no message, no chained ones
+    finally:
+        sys.stderr = stderr
+    frames = []
+    for line in printed.getvalue().splitlines():
+        name, quote, rest = line.removeprefix('  File "').partition('", line ')
+        if quote and line.startswith('  File "') and rest.split(",")[0].isdigit():
+            frames.append((name, int(rest.split(",")[0])))
+    return frames
 
 
 CELLS: list[str] = []  # the notebook's code cells, set by the child (mgc.child) so errors can quote them

@@ -54,6 +54,7 @@ from pathlib import Path
 from mgc import child as child_module
 from mgc import syscalls
 from mgc.payload import helpers, payload
+from mgc.tamper import ALLOWED_STDLIB
 
 HERE = Path(__file__).resolve().parent
 CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
@@ -80,6 +81,7 @@ class Limits:
     request_seconds: float = DEFAULT_SECONDS
     memory_bytes: int = MEMORY_LIMIT
     total_seconds: float = TOTAL_SECONDS
+    guarded: bool = True  # mgc.child._guard; off only in tests that attack the layers beneath it
 
 
 # ---- where the child runs ----------------------------------------------------------------
@@ -269,7 +271,8 @@ class _Server:
             theirs.close()
         self.control = ours
         program = syscalls.program() if syscalls.available() else b""
-        self.control.send(marshal.dumps({"limits": rlimits(limits), "filter": program}))
+        setup = {"limits": rlimits(limits), "filter": program, "modules": sorted(ALLOWED_STDLIB)}
+        self.control.send(marshal.dumps(setup | {"guard": limits.guarded}))
 
     def ask(self, request: bytes) -> tuple[dict, list[int]]:
         """Send one request; its reply, and the descriptors that came with it."""
@@ -323,7 +326,7 @@ _SERVERS: dict[tuple, _Server] = {}  # by confinement and rlimits: one per gradi
 
 def _server_for(limits: Limits) -> _Server:
     """This process's server for these limits, started on first use (or again, if it ever died)."""
-    key = (confinement(), tuple(sorted(rlimits(limits).items())))
+    key = (confinement(), tuple(sorted(rlimits(limits).items())), limits.guarded)
     server = _SERVERS.get(key)
     if server is None or server.closed:
         server = _SERVERS[key] = _Server(limits)

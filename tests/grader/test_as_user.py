@@ -20,6 +20,7 @@ from tests.grader import attacks
 USER = "mgc-test-instructor"
 SYSTEM_PYTHON = "/usr/bin/python3"
 SANDBOX_MODULES = ("__init__.py", "sandbox.py", "payload.py", "probes.py", "child.py", "syscalls.py")
+SANDBOX_MODULES += ("tamper.py",)
 
 
 def _user() -> pwd.struct_passwd:
@@ -87,6 +88,7 @@ def test_an_ordinary_user_grades_under_bubblewrap_and_the_attacks_fail(workspace
     before = (workspace / "classmate.ipynb").read_text(), (workspace / "mgc" / "probes.py").read_text()
     report = _attack(workspace, as_user=True)
     assert report["confinement"] == "bubblewrap" and report["filtered"]
+    assert report["past_guard"] == []
     assert "timed out after" in report["wedged"]  # the deadline held, and this run went on
     assert report["killed"] == "graded"  # kill -1 reached nothing but the child's own namespace
     assert "op_mul is nowhere to be found" in report["stolen"]["error"]
@@ -101,6 +103,7 @@ def test_an_ordinary_user_grades_under_bubblewrap_and_the_attacks_fail(workspace
 def test_without_user_namespaces_a_root_grader_drops_the_child_to_nobody(workspace):
     report = _attack(workspace, as_user=False, env={"MGC_SANDBOX": "unprivileged user"})
     assert report["confinement"] == "unprivileged user" and report["filtered"]
+    assert report["past_guard"] == []  # a second red team read the solutions here: no open() now
     # here kill -1 would reach every process of uid 65534, a classmate's child too: the filter refuses it
     assert report["killed"] == "graded" and report["bystander"] == "alive"
     assert "op_mul is nowhere to be found" in report["stolen"]["error"]

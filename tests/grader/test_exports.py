@@ -395,8 +395,10 @@ def test_a_hostile_stub_cannot_forge_its_gradescope_results(autograder, tmp_path
     assert results["output"].startswith(f"Graded engine.ipynb: 0 of {FULL} points.")
     assert "FORGED" not in json.dumps(results) and results["stdout_visibility"] == "hidden"
     assert {folder: _files(autograder / folder) for folder in before} == before
-    # the attack ran, and every attempt failed; it says so in the feedback, the only way out
-    assert set(re.findall(r"ATTACK:([\w,-]*):END", json.dumps(results))) == {"ran"}
+    # the guard (mgc.child._guard) refuses the attack's first line, `import gc`, and says so in the
+    # feedback, the only way out (test_as_user and test_forgery attack the layers beneath the guard)
+    notes = set(re.findall(r"ATTACK:([\w,-]*):END", json.dumps(results)))
+    assert notes == set() and "gc cannot be imported while grading" in json.dumps(results)
     assert left == []
 
 

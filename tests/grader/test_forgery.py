@@ -31,6 +31,7 @@ from tests.grader.helpers import alive, grade_sandbox, solution_cells
 
 SAMPLE = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"  # full marks
 FULL = load().assignment("engine").max_score
+BENEATH = Limits(5, 5, guarded=False)  # attacks on the layers beneath mgc.child._guard: seccomp, namespaces
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +55,8 @@ def hand_in(folder: Path, student: str, value_cell: str | None = None, extra: st
     return target
 
 
-def scores(folder: Path, seconds: float = 3.0, jobs: int = 1) -> dict[str, float]:
-    results = grade_paths([folder], Options(seed=7, time_limit=seconds), jobs=jobs)
+def scores(folder: Path, seconds: float = 3.0, jobs: int = 1, guarded: bool = True) -> dict[str, float]:
+    results = grade_paths([folder], Options(seed=7, time_limit=seconds, guarded=guarded), jobs=jobs)
     return {r.student: r.score for r in results if r.counts}
 
 
@@ -90,7 +91,7 @@ def test_the_thief_does_find_the_other_operations_so_the_test_is_real(tmp_path):
     # grading __mul__, the child holds the grader's + (that is isolation): the thief's __add__
     # delegation works there, which shows the search reaches what the child holds
     cells = [attacks.THIEF, "def use():\n    return (Value(2.0) + Value(3.0)).data\n"]
-    box = Sandbox(cells)
+    box = Sandbox(cells, BENEATH)
     results = box.probe("operation", [_mul_case()], keep=["__mul__"])
     assert "op_mul is nowhere to be found" in results[0]["error"]
     [added] = box.probe("operation", [_add_case()], keep=["__mul__"])
@@ -103,6 +104,26 @@ def _mul_case() -> dict:
 
 def _add_case() -> dict:
     return op_case("add", [2.0, 3.0])
+
+
+# ---- the guard: no frame, descriptor or new module for student code -------------------------
+
+
+def _went_past(limits: Limits) -> list[str]:
+    box = Sandbox([attacks.PAST_THE_GUARD], limits)
+    box.probe("zero_grad", [])
+    return eval(box.cell_errors[0].split("GUARD", 1)[1].split("\n")[0])
+
+
+def test_student_code_gets_no_frame_no_descriptor_and_no_new_module():
+    # each of these let a cell find main's pipes and write its own report (two red teams' forgers)
+    assert _went_past(Limits(5, 5)) == []
+
+
+def test_without_the_guard_every_route_is_open_so_the_test_is_real():
+    went = set(_went_past(BENEATH))
+    assert {"sys._getframe", "tb_frame", "gi_frame", "formatter", "match", "os.write", "posix.write"} <= went
+    assert {"import json", "a fresh posix", "signal handler", "settrace", "code.replace"} <= went
 
 
 # ---- reaching outside the sandbox ------------------------------------------------------------
@@ -128,7 +149,7 @@ def test_the_child_reaches_no_file_process_secret_or_socket_outside(tmp_path, mo
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
-        box = Sandbox([attacks.snoop(snoop_targets(classmate, server.getsockname()[1]))])
+        box = Sandbox([attacks.snoop(snoop_targets(classmate, server.getsockname()[1]))], BENEATH)
         box.probe("zero_grad", [])
     found = attacks.findings(box.cell_errors[0])
     assert found.pop("uid") == 65534
@@ -157,7 +178,7 @@ def test_wedged_pipes_and_kill_everything_cost_the_attacker_only(tmp_path):
     hand_in(tmp_path, "ada")
     hand_in(tmp_path, "bea")
     start = time.monotonic()
-    got = scores(tmp_path, seconds=2.0, jobs=2)
+    got = scores(tmp_path, seconds=2.0, jobs=2, guarded=False)
     elapsed = time.monotonic() - start
     assert got["ada"] == got["bea"] == FULL
     assert got["wedge"] <= FULL and got["killer"] <= FULL
@@ -284,7 +305,7 @@ def test_a_flood_of_fake_cell_errors_keeps_at_most_one_per_cell():
         "for key in range(100_000):\n"
         '    os.write(reports, b\'{"cell_error": %d, "error": "%s"}\\n\' % (key, b\'x\' * 2000))\n'
     )
-    box = Sandbox(["x = 1", flood], Limits(5, 5))
+    box = Sandbox(["x = 1", flood], BENEATH)
     box.probe("zero_grad", [])  # the flooding cell is cut off, then skipped
     assert box.skipped_cells == {1} and set(box.cell_errors) <= {0, 1}  # a lie about its own cells at most
     assert sum(map(len, box.cell_errors.values())) <= 4000
@@ -329,8 +350,8 @@ def test_nothing_passes_from_one_child_to_the_next():
     # child must leave nothing for a classmate's, through a file, an IPC object or a process
     require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
     seen, servers = [], set()
-    ada = Sandbox([attacks.LEAVE_BEHIND], Limits(5, 5))
-    bob = Sandbox([attacks.LEAVE_BEHIND], Limits(5, 5))
+    ada = Sandbox([attacks.LEAVE_BEHIND], BENEATH)
+    bob = Sandbox([attacks.LEAVE_BEHIND], BENEATH)
     for box in (ada, ada, bob):  # two exercises of one notebook, then a classmate's notebook
         box.probe("zero_grad", [])
         seen.append(json.loads(box.cell_errors.pop(0).split("LEFT", 1)[1].split("\n")[0]))
@@ -348,7 +369,7 @@ def test_no_child_can_starve_the_children_forked_after_it():
     require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
     reports = []
     for _ in range(2):
-        box = Sandbox([attacks.REACH_THE_SERVER], Limits(5, 5))
+        box = Sandbox([attacks.REACH_THE_SERVER], BENEATH)
         box.probe("zero_grad", [])
         reports.append(json.loads(box.cell_errors[0].split("REACH", 1)[1].split("\n")[0]))
     attacker, classmate = reports
@@ -363,10 +384,10 @@ def test_no_child_can_have_the_server_signalled_or_stall_the_children_after_it()
     # server when the parent read the report, so the next student's first exercise timed out; a lease
     # on a standard module stalled every child that imported it; a file handle opened any file
     require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
-    attacker = Sandbox([attacks.SIGNAL_THE_SERVER], Limits(5, 5))
+    attacker = Sandbox([attacks.SIGNAL_THE_SERVER], BENEATH)
     attacker.probe("zero_grad", [])
     assert json.loads(attacker.cell_errors[0].split("SIGNAL", 1)[1].split("\n")[0]) == []
-    classmate = Sandbox(["x = 1\n"], Limits(5, 5))
+    classmate = Sandbox(["x = 1\n"], BENEATH)
     started = time.monotonic()
     classmate.probe("zero_grad", [])
     assert classmate.cell_errors == {} and time.monotonic() - started < 2
