@@ -88,7 +88,8 @@ def test_a_notebook_that_forges_its_own_report_is_flagged_in_the_results(tmp_pat
     assert results["ada"].review == [] and results["ada"].score == load().assignment("engine").max_score
     # the child binds exec before student code runs: the hook swaps nothing, and is named
     assert results["hooker"].score == 0 and results["hooker"].review
-    # the forger's numbers are indistinguishable from right ones; its code is not
+    # the guard leaves the forger no frame and no descriptor, and its code is named all the same
+    assert results["mallory"].score == 0
     assert any("._getframe" in place for place in results["mallory"].review)
     assert results["mallory"].to_json()["review"] == results["mallory"].review
 
@@ -118,3 +119,16 @@ def test_a_forger_behind_a_cell_too_deep_to_read_gets_nothing_and_is_named(tmp_p
     nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
     assert mallory.score == 0 and mallory.review
+
+
+@pytest.mark.parametrize(
+    "forger", ["stealth_forger", "match_forger", "formatter_forger", "typing_forger", "codeobj_forger"]
+)
+def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
+    require(confinement() == "bubblewrap", "grading needs bubblewrap")
+    notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
+    notebook.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell(forger)))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
+    assert mallory.score == 0
