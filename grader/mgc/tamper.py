@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import types
 
 # What honest notebooks import: some of the standard library, and packages the sandbox does not
@@ -28,7 +29,10 @@ ALLOWED_STDLIB = {
     "__future__",
 }  # fmt: skip
 ALLOWED_MODULES = ALLOWED_STDLIB | {"micrograd", "numpy", "matplotlib", "graphviz", "torch"}
-SYS_ALLOWED = {"setrecursionlimit", "getrecursionlimit", "maxsize", "float_info"}  # sys, for deep graphs
+SYS_ALLOWED = {  # sys: deep graphs, printing, versions
+    "setrecursionlimit", "getrecursionlimit", "maxsize", "float_info", "stdout", "stderr", "version",
+    "version_info", "getsizeof", "platform",
+}  # fmt: skip
 MODULES = {  # what the known reaches are for, to say so
     "builtins": "the interpreter's built-ins",
     "ctypes": "raw memory",
@@ -52,20 +56,23 @@ MODULES = {  # what the known reaches are for, to say so
     "traceback": "the call stack",
     "types": "code and frame objects",
 }
-ATTRIBUTES = {
-    "argv": "the grader's command line",
+ATTRIBUTES = {  # distinctive enough to be named wherever they are spelled, strings included
     "_getframe": "the call stack",
     "f_back": "the call stack",
     "f_globals": "another frame's globals",
     "f_locals": "another frame's locals",
     "f_builtins": "the built-ins",
     "f_code": "a frame's code",
+    "gi_code": "a generator's code",
+    "cr_code": "a coroutine's code",
+    "co_names": "the names inside code",
+    "co_consts": "the constants inside code",
+    "co_code": "raw bytecode",
     "tb_frame": "the call stack",
     "tb_next": "the call stack",
     "gi_frame": "the call stack",
     "cr_frame": "the call stack",
     "ag_frame": "the call stack",
-    "modules": "every loaded module (sys.modules)",
     "settrace": "a trace hook",
     "setprofile": "a profile hook",
     "addaudithook": "an audit hook",
@@ -79,12 +86,15 @@ SAFE_DUNDERS = {  # the dunders an engine defines or calls; any other reaches in
     "__hash__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__ne__", "__bool__", "__float__",
     "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
     "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__iadd__", "__isub__", "__imul__",
+    "__floordiv__", "__mod__", "__round__", "__doc__", "__qualname__", "__module__", "__slots__", "__all__",
+    "__version__", "__annotations__", "__post_init__", "__getitem__", "__contains__",
 }  # fmt: skip
 NAMES = {
     "exec": "running code built at run time",
     "eval": "running code built at run time",
     "compile": "running code built at run time",
     "globals": "the module's globals",
+    "locals": "the namespace, as a dict",
     "vars": "an object's internals",
     "breakpoint": "the debugger",
     "open": "files",
@@ -165,7 +175,7 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
             why = _flagged_attribute(alias.name)
             if module == "sys" and alias.name not in SYS_ALLOWED:
                 why = why or "the interpreter's state"
-            if why is not None or alias.name == "*":
+            if why is not None or (alias.name == "*" and module.split(".")[0] not in ALLOWED_MODULES):
                 names.append(f"imports {alias.name} from {module} ({why or 'every name'})")
         return "; ".join(names) or _module(module)
     if isinstance(node, ast.Attribute):
@@ -182,9 +192,24 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
         if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
             return f"{node.func.id} with a name computed at run time"
         return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-        why = _flagged_attribute(node.value)
-        return None if why is None else f"names {node.value} in a string ({why})"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _in_string(node.value)
+    if isinstance(node, ast.MatchClass):  # case C(attr=...) looks attr up by name, as getattr does
+        flagged = [(a, _flagged_attribute(a)) for a in node.kwd_attrs]
+        return next((f"matches on .{a} ({why})" for a, why in flagged if why is not None), None)
+    return None
+
+
+def _in_string(text: str) -> str | None:
+    """A name spelled in a string, whole (`getattr(x, "name")`) or as part of a path or a format field
+    (`"0.__traceback__.tb_frame"`, string.Formatter): the distinctive ones in any part, the rest whole."""
+    if text.isidentifier():
+        why = _flagged_attribute(text)
+        return None if why is None else f"names {text} in a string ({why})"
+    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if len(text) < 4096 else ():
+        why = ATTRIBUTES.get(word) or (_flagged_attribute(word) if word.startswith("__") else None)
+        if why is not None:
+            return f"names {word} in a string ({why})"
     return None
 
 
@@ -202,7 +227,7 @@ def _name(node: ast.Name, above: ast.AST | None, sys_names: set[str]) -> str | N
         return None if allowed or is_import else f"uses {node.id} itself (sys, beyond its recursion limit)"
     if node.id in NAMES:
         return f"uses {node.id} ({NAMES[node.id]})"
-    if node.id.startswith("__") and node.id != "__name__":
+    if node.id.startswith("__") and node.id.endswith("__") and node.id not in SAFE_DUNDERS:
         return f"uses {node.id} (the interpreter's internals)"
     if node.id in BY_NAME and not (isinstance(above, ast.Call) and above.func is node):
         return f"uses {node.id} other than as a call"

@@ -50,6 +50,13 @@ def test_honest_notebooks_are_never_flagged(notebook):
         ("g = getattr\n", "uses getattr other than as a call"),
         ("try:\n    1 / 0\nexcept Exception as e:\n    t = e.__traceback__\n", "uses .__traceback__"),
         ("x = " + "-" * 100_000 + "1\n", "too deeply nested or too large to read"),
+        # the second red team's: names looked up through a match pattern, a format field, an
+        # annotation evaluated by typing, a rewritten code object
+        (attacks.cell("match_forger"), "matches on .tb_frame"),
+        (attacks.cell("formatter_forger"), "names __traceback__ in a string"),
+        (attacks.cell("typing_forger"), "names __import__ in a string"),
+        (attacks.cell("codeobj_forger"), "uses .gi_code"),
+        (attacks.cell("codeobj_forger"), "uses .co_names"),
     ],
 )
 def test_each_reach_is_named_with_its_cell_and_line(source, named):
@@ -68,6 +75,14 @@ def test_each_reach_is_named_with_its_cell_and_line(source, named):
         "        return f'{type(self).__name__}({self.__class__.__name__})'\n",
         "import numpy as np\nimport matplotlib.pyplot as plt\nimport torch\n",  # absent from the sandbox
         "x = " + "-" * 500 + "1\n",
+        # the second red team's honest variants, once named
+        "class V:\n    __slots__ = ('data', 'grad')\n    def __add__(self, o):\n        return o\n"
+        "    __radd__ = __add__\n    __hash__ = object.__hash__\n",
+        "import sys\nprint('debug', sys.version_info, file=sys.stderr)\nsys.stdout.flush()\n",
+        "class MLP:\n    def modules(self):\n        return []\n"
+        "    def n(self):\n        return len(self.modules())\n",
+        "from math import *\n__all__ = ['Value']\n",
+        '"""The local derivative of tanh: __add__ and __mul__ in turn, f(x) = {x:.2f}."""\n',
     ],
 )
 def test_what_honest_code_may_do_is_not_named(source):
