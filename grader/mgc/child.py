@@ -3,8 +3,9 @@
 mgc.sandbox starts one server per grading process, confined (see mgc.sandbox), as
 `python -I -S -B -c SOURCE CONTROL_FD`, with nothing but the standard library to
 import. Over CONTROL_FD (a Unix socket of SOCK_SEQPACKET messages, one marshal blob
-each) it first gets {"limits": {RLIMIT: n}, "filter": BPF, "modules": [NAME, ...], "guard": True},
-imports those modules (the only ones its children may use), then serves requests:
+each) it first gets {"limits": {RLIMIT: n}, "filter": BPF, "modules": [NAME, ...], "absent": [NAME,
+...], "guard": True}, imports the modules (the only ones its children may use), stands in for the
+absent ones (_Absent), then serves requests:
 
   b"spawn"   kill the current child, fork a new one; reply {"pid": n} and, as
              SCM_RIGHTS, the parent's ends of the child's two pipes
@@ -64,6 +65,8 @@ def serve(control_fd: int) -> None:
     setup = marshal.loads(control.recv(1 << 20))
     for name in setup["modules"]:  # all a child may import: it imports nothing new (_guard)
         __import__(name)
+    for name in setup["absent"]:
+        sys.modules[name] = _Absent(name)
     gc.freeze()  # the children's collections then skip the server's objects, leaving their pages shared
     child = 0
     while True:
@@ -276,6 +279,27 @@ def _json(value) -> str:
     if isinstance(value, list | tuple):
         return "[" + ",".join(_json(v) for v in value) + "]"
     return _json(repr(value))
+
+
+class _Absent(type(sys)):
+    """A package the sandbox does not have (numpy, matplotlib, ...): importing it works, and so does
+    calling into it (np.random.seed(1) does nothing); using what comes back as a value fails, saying why."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Absent(f"{self.__name__}.{name}")
+
+    def __call__(self, *args, **kwargs):
+        return _Absent(f"{self.__name__}(...)")
+
+    def _refuse(self, *args, **kwargs):
+        package = self.__name__.split(".")[0]
+        raise ModuleNotFoundError(f"{package} is not installed where notebooks are graded ({self.__name__})")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
+    __pow__ = __rpow__ = __neg__ = __float__ = __int__ = __index__ = __bool__ = __len__ = _refuse
+    __iter__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
 
 
 class _NoIPython:

@@ -54,7 +54,7 @@ from pathlib import Path
 from mgc import child as child_module
 from mgc import syscalls
 from mgc.payload import helpers, payload
-from mgc.tamper import ALLOWED_STDLIB
+from mgc.tamper import ABSENT, ALLOWED_STDLIB
 
 HERE = Path(__file__).resolve().parent
 CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
@@ -271,8 +271,8 @@ class _Server:
             theirs.close()
         self.control = ours
         program = syscalls.program() if syscalls.available() else b""
-        setup = {"limits": rlimits(limits), "filter": program, "modules": sorted(ALLOWED_STDLIB)}
-        self.control.send(marshal.dumps(setup | {"guard": limits.guarded}))
+        setup = {"limits": rlimits(limits), "filter": program, "guard": limits.guarded}
+        self.control.send(marshal.dumps(setup | {"modules": sorted(ALLOWED_STDLIB), "absent": ABSENT}))
 
     def ask(self, request: bytes) -> tuple[dict, list[int]]:
         """Send one request; its reply, and the descriptors that came with it."""

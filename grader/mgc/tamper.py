@@ -28,7 +28,10 @@ ALLOWED_STDLIB = {
     "collections", "dataclasses", "typing", "abc", "copy", "heapq", "bisect", "string", "time", "operator",
     "__future__",
 }  # fmt: skip
-ALLOWED_MODULES = ALLOWED_STDLIB | {"micrograd", "numpy", "matplotlib", "graphviz", "torch"}
+# The lecture's notebook imports these; the sandbox stands in for them (mgc.child: using one fails,
+# importing one does not, so a cell that starts with `import numpy as np` still defines its Value).
+ABSENT = ("numpy", "matplotlib", "matplotlib.pyplot", "graphviz", "torch")
+ALLOWED_MODULES = ALLOWED_STDLIB | {"micrograd"} | {name.split(".")[0] for name in ABSENT}
 SYS_ALLOWED = {  # sys: deep graphs, printing, versions
     "setrecursionlimit", "getrecursionlimit", "maxsize", "float_info", "stdout", "stderr", "version",
     "version_info", "getsizeof", "platform",

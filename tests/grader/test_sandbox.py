@@ -52,20 +52,36 @@ def test_a_cell_that_hangs_at_load_time_is_skipped_and_the_rest_still_grades():
     assert failed(grade_cells("engine", cells, seconds=1.0)) == set()
 
 
-def test_the_child_cannot_import_the_reference_engine_torch_or_the_grader():
+@pytest.mark.parametrize("guarded", [True, False], ids=["guarded", "beneath the guard"])
+def test_the_child_cannot_import_the_reference_engine_torch_or_the_grader(guarded):
     cells = [
         "results = []\n"
         "for name in ('micrograd', 'mgc', 'torch', 'numpy'):\n"
         "    try:\n"
-        "        __import__(name)\n"
-        "        results.append(name)\n"
+        "        module = __import__(name)\n"
+        "        if hasattr(module, '__file__') or hasattr(module, '__path__'):  # not a stand-in\n"
+        "            results.append(name)\n"
         "    except ImportError:\n"
         "        pass\n"
         "assert not results, results\n"
     ]
-    box = Sandbox(cells)
+    box = Sandbox(cells, Limits(guarded=guarded))
     box.probe("zero_grad", [])
     assert box.cell_errors == {}
+
+
+def test_a_value_cell_that_imports_what_the_lecture_imports_is_graded_and_using_them_says_why():
+    # a second red team's honest notebook: `import numpy` atop its Value cell cost it 17 of 17 points
+    lecture = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom graphviz import Digraph\n"
+    lecture += "np.random.seed(1)\n"
+    cells = solution_cells("engine")
+    value = next(i for i, c in enumerate(cells) if "class Value" in c)
+    cells[value] = lecture + cells[value]
+    assert failed(grade_cells("engine", cells)) == set()
+    box = Sandbox(["import numpy as np\nx = np.array([1.0]) + 1\n"])
+    box.probe("zero_grad", [])
+    error = box.cell_errors[0]
+    assert error.startswith("ModuleNotFoundError: numpy is not installed where notebooks are graded")
 
 
 def test_magics_and_shell_escapes_do_not_run(tmp_path):
