@@ -279,7 +279,7 @@ raise RuntimeError("SIGNAL" + json.dumps(done))
 
 # Every way a cell had to the child's pipes, or to code that could find them, tried in turn (the
 # second red team's routes among them); raises GUARD and the list of those that went through.
-PAST_THE_GUARD = r'''
+PAST_THE_GUARD = r"""
 import sys, os, string
 went = []
 def attempt(name, do):
@@ -324,4 +324,9 @@ attempt("code.replace", lambda: (lambda: 0).__code__.replace(co_names=()))
 attempt("a function from code", lambda: type(lambda: 0)(compile("0", "x", "eval"), {}))
 attempt("a thread", lambda: __import__("_thread").start_new_thread(lambda: None, ()))
 raise RuntimeError("GUARD" + repr(went))
-'''
+"""
+
+
+def forger(route: str) -> str:
+    """A second red team's forger: cells/forger_answers.py, then cells/ROUTE_route.py."""
+    return cell("forger_answers") + cell(f"{route}_route")

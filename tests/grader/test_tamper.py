@@ -40,8 +40,8 @@ def test_honest_notebooks_are_never_flagged(notebook):
         ("f = __import__('o' + 's')\n", "uses __import__"),
         ("g = (lambda: 0).__globals__\n", "uses .__globals__"),
         # a red team's ways past the first scan, which forbade names rather than allowed them
-        (attacks.cell("stealth_forger"), "imports posix"),
-        (attacks.cell("stealth_forger"), "names _getframe in a string"),
+        (attacks.forger("stealth"), "imports posix"),
+        (attacks.forger("stealth"), "names _getframe in a string"),
         ("import sys\nf = getattr(sys, '_getframe')\n", "uses sys itself"),
         ("from sys import modules, _getframe\n", "imports _getframe from sys"),
         ("import json\n", "imports json (not a module an exercise needs)"),
@@ -52,11 +52,11 @@ def test_honest_notebooks_are_never_flagged(notebook):
         ("x = " + "-" * 100_000 + "1\n", "too deeply nested or too large to read"),
         # the second red team's: names looked up through a match pattern, a format field, an
         # annotation evaluated by typing, a rewritten code object
-        (attacks.cell("match_forger"), "matches on .tb_frame"),
-        (attacks.cell("formatter_forger"), "names __traceback__ in a string"),
-        (attacks.cell("typing_forger"), "names __import__ in a string"),
-        (attacks.cell("codeobj_forger"), "uses .gi_code"),
-        (attacks.cell("codeobj_forger"), "uses .co_names"),
+        (attacks.forger("match"), "matches on .tb_frame"),
+        (attacks.forger("formatter"), "names __traceback__ in a string"),
+        (attacks.forger("typing"), "names __import__ in a string"),
+        (attacks.forger("codeobj"), "uses .gi_code"),
+        (attacks.forger("codeobj"), "uses .co_names"),
     ],
 )
 def test_each_reach_is_named_with_its_cell_and_line(source, named):
@@ -136,13 +136,12 @@ def test_a_forger_behind_a_cell_too_deep_to_read_gets_nothing_and_is_named(tmp_p
     assert mallory.score == 0 and mallory.review
 
 
-@pytest.mark.parametrize(
-    "forger", ["stealth_forger", "match_forger", "formatter_forger", "typing_forger", "codeobj_forger"]
-)
+@pytest.mark.parametrize("forger", ["stealth", "match", "formatter", "typing", "codeobj"])
 def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
     require(confinement() == "bubblewrap", "grading needs bubblewrap")
     notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
-    notebook.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell(forger)))
+    source = attacks.forger("stealth") if forger == "stealth" else attacks.forger(forger)
+    notebook.cells.insert(2, nbformat.v4.new_code_cell(source))
     (tmp_path / "mallory" / "engine").mkdir(parents=True)
     nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
