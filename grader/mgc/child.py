@@ -24,8 +24,8 @@ the parent compiled), and reads one JSON line per report on its report pipe:
    "code": [CODE or None, ...]}
                                                 {"cell_error": i, "error": ...},
                                                 {"loaded": true}
-  {"payload": CODE, "probe": NAME,          ->  {"results": [...]}
-   "cases": [...], "options": {...}}
+  {"payload": CODE, "probe": NAME,          ->  {"results": [...]}, or {"tampered": true} if the
+   "cases": [...], "options": {...}}             student's code changed the probe's own code
 
 The payload, the only grader code that could help a student, arrives after the
 student's code has run, and holds nothing that answers this child's exercise
@@ -106,9 +106,10 @@ def _spawn(libc, setup: dict) -> tuple[int, list[int]]:
             _confine(libc, setup)
             status = 0
             read, write = os.read, os.write  # main's, before _guard takes them from everyone else
+            sealed = _sealed(main)  # before _guard, which refuses new functions
             if setup["guard"]:
                 _guard()
-            main(request_read, report_write, read, write)
+            sealed(request_read, report_write, read, write)
         finally:
             os._exit(status)
     os.close(request_read)
@@ -173,18 +174,34 @@ def _guard() -> None:
         modules.pop(name, None)
         globals().pop(name, None)
 
+    # the hook's own copies: this module's globals are within a student's reach (a method's __globals__)
+    refused, families, frames = frozenset(REFUSED), tuple(REFUSED_FAMILIES), tuple(FRAMES)
+
     def refuse(event: str, args: tuple) -> None:
         if event == "import":
             raise ModuleNotFoundError(
                 f"{args[0]} cannot be imported while grading (only the standard "
                 "library's math, random and a few more are there)"
             )
-        if event in REFUSED or event.startswith(REFUSED_FAMILIES):
+        if event in refused or event.startswith(families):
             raise PermissionError(f"not while grading: {event}")
-        if event == "object.__getattr__" and args[1] in FRAMES:  # dataclasses reads __code__: let it
+        if event == "object.__getattr__" and args[1] in frames:  # dataclasses reads __code__: let it
             raise PermissionError(f"not while grading: .{args[1]}")
 
     sys.addaudithook(refuse)
+
+
+def _sealed(function):
+    """`function` made again over globals of its own, with main's helpers and a copy of the builtins.
+    A student's code can reach this module's globals (through a method's __globals__) and the
+    builtins module, and change what a name means there; it cannot reach this copy."""
+    import builtins
+
+    private = {"__builtins__": dict(builtins.__dict__), "marshal": marshal, "sys": sys}
+    private["_NoIPython"] = _NoIPython
+    for made in (_read, _json, _fingerprint, main):
+        private[made.__name__] = type(made)(made.__code__, private, made.__name__, made.__defaults__)
+    return private[function.__name__]
 
 
 def _wait(child: int, seconds: float) -> int | None:
@@ -226,7 +243,7 @@ def main(requests: int, reports: int, read, write) -> None:
             data = data[write(reports, data) :]
 
     setup = receive()
-    helpers: dict = {"__name__": "mgc_helpers"}
+    helpers: dict = {"__name__": "mgc_helpers", "__builtins__": dict(__builtins__)}
     run(loads(setup["helpers"]), helpers)
     helpers["CELLS"] = list(setup["cells"])
     describe = helpers["describe"]
@@ -241,10 +258,34 @@ def main(requests: int, reports: int, read, write) -> None:
     send({"loaded": True})
 
     request = receive()
-    grader: dict = {"__name__": "mgc_probes"}
+    grader: dict = {"__name__": "mgc_probes", "__builtins__": dict(__builtins__)}
     run(loads(request["payload"]), grader)
     grader["CELLS"] = helpers["CELLS"]
-    send({"results": grader[request["probe"]](namespace, request["cases"], **request["options"])})
+    before = _fingerprint(grader)
+    results = grader[request["probe"]](namespace, request["cases"], **request["options"])
+    if _fingerprint(grader) != before:  # the grader's functions are handed to the student's code
+        send({"tampered": True})
+    else:
+        send({"results": results})
+
+
+def _fingerprint(grader: dict) -> list:
+    """What the probe's names are, down to its functions' code, defaults and closures, its classes'
+    and modules' attributes, and its builtins. Student code is handed the probe's own functions (an
+    isolated class's methods) and so may reach this namespace; if it changes it, the results are void."""
+    marks = []
+    for name, value in grader.items():
+        marks.append((name, id(value)))
+        for part in ("__code__", "__defaults__", "__kwdefaults__"):
+            marks.append(id(getattr(value, part, None)))
+        for cell in getattr(value, "__closure__", None) or ():
+            try:
+                marks.append(id(cell.cell_contents))
+            except ValueError:  # a cell not yet filled
+                marks.append(None)
+        if isinstance(value, type) or (isinstance(value, type(sys)) and name not in ("sys", "io")):
+            marks += [(key, id(item)) for key, item in vars(value).items()]
+    return marks
 
 
 def _read(read, fd: int, size: int) -> bytes:

@@ -476,11 +476,14 @@ class Sandbox:
                 deadline = time.monotonic() + seconds
                 request = {"payload": code, "probe": name, "cases": cases, "options": options}
                 child.send(request, deadline, seconds)
-                results = child.receive(deadline, seconds).get("results")
+                report = child.receive(deadline, seconds)
             finally:
                 child.kill()
         finally:
             self.spent += time.monotonic() - started
+        if report.get("tampered"):
+            raise SandboxError("the notebook's code changed the grader's own code while it ran")
+        results = report.get("results")
         if not isinstance(results, list) or len(results) != len(cases):
             raise SandboxError("the grading process sent a malformed report")
         if not all(isinstance(r, dict) for r in results):

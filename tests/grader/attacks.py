@@ -26,8 +26,8 @@ def _steal(name):
         if isinstance(obj, dict) and callable(obj.get(name)):
             return obj[name]
     for module in list(sys.modules.values()):
-        if callable(getattr(module, name, None)):
-            return getattr(module, name)
+        if callable(vars(module).get(name)):
+            return vars(module)[name]
     raise LookupError(name + " is nowhere to be found")
 
 

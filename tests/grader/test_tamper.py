@@ -136,7 +136,9 @@ def test_a_forger_behind_a_cell_too_deep_to_read_gets_nothing_and_is_named(tmp_p
     assert mallory.score == 0 and mallory.review
 
 
-@pytest.mark.parametrize("forger", ["stealth", "match", "formatter", "typing", "codeobj"])
+@pytest.mark.parametrize(
+    "forger", ["stealth", "match", "formatter", "typing", "codeobj", "globals", "builtins", "guardoff"]
+)
 def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
     require(confinement() == "bubblewrap", "grading needs bubblewrap")
     notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
@@ -146,3 +148,20 @@ def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
     nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
     assert mallory.score == 0
+
+
+def test_a_notebook_that_swaps_the_probes_own_functions_gets_its_results_voided(tmp_path):
+    # a third red team's: the stubs' __init__, run by the probe, reached the payload's globals through
+    # the grader's own op_* methods on the isolated class and swapped `evaluate` (14 of 17 points)
+    require(confinement() == "bubblewrap", "grading needs bubblewrap")
+    notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
+    value = next(
+        i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "value"
+    )
+    notebook.cells.insert(value + 1, nbformat.v4.new_code_cell(attacks.cell("evaluate_swap")))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
+    assert mallory.score == 0
+    changed = [e.id for e in mallory.exercises if "changed the grader's own code" in e.feedback]
+    assert "engine.add" in changed
