@@ -285,6 +285,10 @@ def _fingerprint(grader: dict) -> list:
                 marks.append(None)
         if isinstance(value, type) or (isinstance(value, type(sys)) and name not in ("sys", "io")):
             marks += [(key, id(item)) for key, item in vars(value).items()]
+        elif isinstance(value, dict):  # a table such as METHOD_OPS
+            marks += [(key, id(item)) for key, item in value.items()]
+        elif isinstance(value, list | tuple | set):
+            marks += [id(item) for item in value]
     return marks
 
 
