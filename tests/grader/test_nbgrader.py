@@ -121,10 +121,12 @@ def _with_attack(source: Path, attack: str, target: Path) -> None:
 
 
 def _with_locked_cell_edited(source: Path, target: Path) -> None:
-    """ada's derivatives, with a line added to the locked set-up cell (nbgrader restores that cell)."""
+    """ada's derivatives, with a line added to the locked set-up cell that breaks her gradient
+    (nbgrader restores that cell). Patching builtins there no longer would: the grader's code runs on
+    its own copy of them (mgc.child)."""
     notebook = nbformat.read(source, as_version=4)
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-    cell.source += "\n\nimport builtins\nbuiltins.abs = None\n"
+    cell.source += "\n\nmath = None\n"
     target.parent.mkdir(parents=True)
     nbformat.write(notebook, target)
 
