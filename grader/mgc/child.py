@@ -176,6 +176,7 @@ def _guard() -> None:
 
     # the hook's own copies: this module's globals are within a student's reach (a method's __globals__)
     refused, families, frames = frozenset(REFUSED), tuple(REFUSED_FAMILIES), tuple(FRAMES)
+    parts = ("__code__", "__defaults__", "__kwdefaults__")
 
     def refuse(event: str, args: tuple) -> None:
         if event == "import":
@@ -187,6 +188,8 @@ def _guard() -> None:
             raise PermissionError(f"not while grading: {event}")
         if event == "object.__getattr__" and args[1] in frames:  # dataclasses reads __code__: let it
             raise PermissionError(f"not while grading: .{args[1]}")
+        if event == "object.__setattr__" and args[1] in parts:  # a function's, the probe's above all
+            raise PermissionError(f"not while grading: setting .{args[1]}")
 
     sys.addaudithook(refuse)
 
@@ -263,32 +266,33 @@ def main(requests: int, reports: int, read, write) -> None:
     grader["CELLS"] = helpers["CELLS"]
     before = _fingerprint(grader)
     results = grader[request["probe"]](namespace, request["cases"], **request["options"])
-    if _fingerprint(grader) != before:  # the grader's functions are handed to the student's code
+    after = _fingerprint(grader)  # the grader's functions are handed to the student's code
+    if len(after) != len(before) or not all(a is b for a, b in zip(after, before)):
         send({"tampered": True})
     else:
         send({"results": results})
 
 
 def _fingerprint(grader: dict) -> list:
-    """What the probe's names are, down to its functions' code, defaults and closures, its classes'
-    and modules' attributes, and its builtins. Student code is handed the probe's own functions (an
-    isolated class's methods) and so may reach this namespace; if it changes it, the results are void."""
+    """What the probe's names are (the objects themselves, compared by identity: id() would wake the
+    audit hook), down to its functions' closures, its classes' and modules' attributes, its tables
+    and its builtins; the guard refuses setting a function's code or defaults. Student code is handed
+    the probe's own functions (an isolated class's methods) and so may reach this namespace; if it
+    changes it, the results are void."""
     marks = []
     for name, value in grader.items():
-        marks.append((name, id(value)))
-        for part in ("__code__", "__defaults__", "__kwdefaults__"):
-            marks.append(id(getattr(value, part, None)))
+        marks += (name, value)
         for cell in getattr(value, "__closure__", None) or ():
             try:
-                marks.append(id(cell.cell_contents))
+                marks.append(cell.cell_contents)
             except ValueError:  # a cell not yet filled
                 marks.append(None)
         if isinstance(value, type) or (isinstance(value, type(sys)) and name not in ("sys", "io")):
-            marks += [(key, id(item)) for key, item in vars(value).items()]
-        elif isinstance(value, dict):  # a table such as METHOD_OPS
-            marks += [(key, id(item)) for key, item in value.items()]
+            marks += [item for pair in vars(value).items() for item in pair]
+        elif isinstance(value, dict):  # a table such as METHOD_OPS, or the builtins
+            marks += [item for pair in value.items() for item in pair]
         elif isinstance(value, list | tuple | set):
-            marks += [id(item) for item in value]
+            marks += value
     return marks
 
 

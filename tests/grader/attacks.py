@@ -322,6 +322,11 @@ compile("0", "x", "eval")
 attempt("audit hook", lambda: heard[0])
 attempt("code.replace", lambda: (lambda: 0).__code__.replace(co_names=()))
 attempt("a function from code", lambda: type(lambda: 0)(compile("0", "x", "eval"), {}))
+def victim():
+    return 0
+def swap_code():
+    victim.__code__ = (lambda: 1).__code__
+attempt("a function's code swapped", swap_code)
 attempt("a thread", lambda: __import__("_thread").start_new_thread(lambda: None, ()))
 raise RuntimeError("GUARD" + repr(went))
 """
