@@ -108,6 +108,19 @@ def all_close(actual: Sequence[float], expected: Sequence[float], tolerance=TORC
     return len(actual) == len(expected) and all(close(a, e, tolerance) for a, e in zip(actual, expected))
 
 
+def same_answer(function: str, recorded, fresh) -> bool:
+    """Whether two answers of `function` (numbers, or lists of them, nested) agree within the
+    tolerance the graders judge that function's answers with."""
+    tolerance = TRAIN_TOLERANCE if function == "mlp_losses" else TORCH_TOLERANCE
+    if isinstance(recorded, list) and isinstance(fresh, list):
+        return len(recorded) == len(fresh) and all(
+            same_answer(function, r, f) for r, f in zip(recorded, fresh)
+        )
+    if isinstance(recorded, float | int) and isinstance(fresh, float | int) and type(recorded) is type(fresh):
+        return close(float(fresh), float(recorded), tolerance)
+    return recorded == fresh
+
+
 def leaves(values: Sequence[float]) -> list:
     torch = _torch()
     return [torch.tensor(float(v), dtype=torch.float64, requires_grad=True) for v in values]
