@@ -50,10 +50,11 @@ test: $(STAMP) $(MATHJAX) vendor
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) site
 	$(PYTHON) bench/engine.py
 	$(PYTHON) bench/grading.py
 	$(PYTHON) bench/mutation.py
+	$(PYTHON) bench/workspace.py
 
 clean:
 	rm -rf build site .pytest_cache .hypothesis

@@ -154,7 +154,7 @@ def test_an_attack_costs_its_own_exercise_only(attack):
     elapsed = time.monotonic() - start
     assert failed(outcome) == {"engine.exp"}, outcome
     # each request may take the limit once, plus a restart; nothing waits longer
-    assert elapsed < 3 * limit + 10, elapsed
+    assert elapsed < 3 * limit + 30, elapsed
     time.sleep(0.2)
     assert _marked_processes() == [], "a process the submission started is still alive"
 

@@ -96,7 +96,7 @@ def test_the_fork_server_dies_with_mgc_grade_however_early_it_is_killed(tmp_path
         with grade.stdout:  # not read to its end: the fork server, if it lives, holds it open
             server = int(grade.stdout.readline())
         assert grade.wait() == -signal.SIGKILL
-        deadline = time.monotonic() + 1.5
+        deadline = time.monotonic() + 5  # the kernel kills it at once; a busy machine may lag
         while alive({server}) and time.monotonic() < deadline:
             time.sleep(0.05)
         outlived = alive({server})

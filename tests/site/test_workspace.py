@@ -1,13 +1,11 @@
 """The exercise pages' workspace in a real browser (Debian's Chromium, driven by Playwright): for
 each assignment, a classic mistake typed in gets its hint, the solution passes, the code survives
-a reload, and the downloaded notebook gets the same verdict from mgc grade. Timed: the first
-check (Pyodide starting) and a later one."""
+a reload, and the downloaded notebook gets the same verdict from mgc grade. How fast it checks is
+bench/workspace.py's to measure, not a test's."""
 
 from __future__ import annotations
 
 import json
-import os
-import time
 
 import pytest
 from mgc.cells import is_solution_cell
@@ -15,8 +13,6 @@ from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
 from mgc.workspace import filled
 
-FIRST_CHECK_SECONDS = 10.0  # the issue's targets, on these machines
-LATER_CHECK_SECONDS = 0.5
 MISTAKES = {  # assignment: (solution text, what a student writes instead, the hint it must get)
     "derivatives": (
         "return (f(x + h) - f(x)) / h",
@@ -55,18 +51,16 @@ def _editor_text(page, cell_id: str) -> str:
     return page.evaluate(f"() => MgcEditor.EditorView.findFromDOM({editor}).state.doc.toString()")
 
 
-def _check(page) -> tuple[float, dict[str, str], str]:
-    """Press Check; (seconds until the verdicts show, {exercise: status}, the results' text)."""
+def _check(page) -> tuple[dict[str, str], str]:
+    """Press Check; ({exercise: status}, the results' text)."""
     page.evaluate("() => document.querySelector('.mgc-results').replaceChildren()")
-    started = time.perf_counter()
     page.get_by_role("button", name="Check").click()
-    page.locator(".mgc-summary").wait_for(timeout=120_000)
-    seconds = time.perf_counter() - started
+    page.locator(".mgc-summary").wait_for(timeout=300_000)  # a hang guard: Pyodide starts in seconds
     verdicts = {
         v.get_attribute("data-exercise"): v.get_attribute("class").split("mgc-")[-1]
         for v in page.locator(".mgc-verdict").all()
     }
-    return seconds, verdicts, page.locator(".mgc-results").inner_text()
+    return verdicts, page.locator(".mgc-results").inner_text()
 
 
 @pytest.mark.parametrize("assignment", [a.id for a in load().assignments])
@@ -87,7 +81,7 @@ def test_the_workspace_checks_keeps_and_hands_in_code(browser, served_site, assi
             code = solutions[cell["grade_id"]]
             typed[cell["id"]] = code.replace(right, wrong) if right in code else code
             _type_into(page, cell["id"], typed[cell["id"]])
-        first, verdicts, text = _check(page)
+        verdicts, text = _check(page)
         failed = sorted(e for e, status in verdicts.items() if status == "failed")
         assert list(verdicts) == exercises and len(failed) == 1, text
         assert "hint: " in text and hint in text.split("hint: ", 1)[1], text
@@ -103,10 +97,10 @@ def test_the_workspace_checks_keeps_and_hands_in_code(browser, served_site, assi
         [graded] = grade_paths([handed_in], Options(seed=3))
         assert sorted(e.id for e in graded.exercises if e.status != "passed") == failed
 
-        # the solution passes, faster now that Python is running
+        # the solution passes, on the Python already running
         for cell in cells["cells"]:
             _type_into(page, cell["id"], solutions[cell["grade_id"]])
-        later, verdicts, text = _check(page)
+        verdicts, text = _check(page)
         assert set(verdicts.values()) == {"passed"}, text
 
         # a reload keeps the code, in this browser
@@ -116,12 +110,6 @@ def test_the_workspace_checks_keeps_and_hands_in_code(browser, served_site, assi
             assert _editor_text(page, cell["id"]) == solutions[cell["grade_id"]]
     finally:
         page.close()
-    print(f"\n{assignment}: first check {first:.2f} s, a later one {later:.2f} s")
-    if os.environ.get("MGC_TIMINGS"):
-        with open(os.environ["MGC_TIMINGS"], "a") as out:
-            out.write(f"{assignment} {first:.3f} {later:.3f}\n")
-    assert first < FIRST_CHECK_SECONDS
-    assert later < LATER_CHECK_SECONDS
 
 
 def test_a_lesson_page_loads_nothing_of_the_workspace(browser, served_site):
@@ -151,7 +139,7 @@ def test_code_that_never_returns_is_stopped_and_the_next_check_starts_afresh(bro
         page.evaluate("() => { delete document.querySelector('.mgc-workspace').dataset.limit }")
         for cell in cells["cells"][1:]:
             _type_into(page, cell["id"], solutions[cell["grade_id"]])
-        _, verdicts, text = _check(page)
+        verdicts, text = _check(page)
         assert set(verdicts.values()) == {"passed"}, text
     finally:
         page.close()
