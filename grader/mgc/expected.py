@@ -19,7 +19,8 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from mgc.probes import evaluate, grader_mse, grader_softmax, graph_step, mlp_forward
+from mgc.handed import grader_mse, grader_softmax, mlp_forward
+from mgc.probes import evaluate, graph_step
 
 SHIPPED = Path(__file__).with_name("visible_truth.json")
 

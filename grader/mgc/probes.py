@@ -19,9 +19,18 @@ class in which each *other* operation the class defines is the grader's own
 from __future__ import annotations
 
 import io
-import itertools
 import math
 import sys
+
+from mgc.handed import (  # in a child, those it was sent come from the handed namespace (mgc.child.main)
+    FUNCTIONS,
+    GraderMLP,
+    StandInPart,
+    grader_mse,
+    grader_softmax,
+    module_of,
+    recording_backward,
+)
 
 EPS = 1e-6  # torch.autograd.gradcheck's step for central differences
 
@@ -48,14 +57,14 @@ def describe(error: BaseException) -> str:
         return "NotImplementedError"
     if isinstance(error, ProbeError):
         return str(error)
-    frames = [f for f in _cell_frames(error.__traceback__) if f[0].startswith("<cell")]
-    where = "".join(f"\n  {name}, line {line}{_source_line(name, line)}" for name, line in frames[-3:])
+    frames = [f for f in printed_frames(error.__traceback__) if f[0].startswith("<cell")]
+    where = "".join(f"\n  {name}, line {line}{_source_line(name, line)}" for name, line, _ in frames[-3:])
     return f"{type(error).__name__}: {error}{where}"
 
 
-def _cell_frames(tb) -> list[tuple[str, int]]:
-    """(file name, line) of each entry of traceback `tb`, read from what the interpreter's own
-    printer writes: in a child no Python code may look at a frame (mgc.child._guard)."""
+def printed_frames(tb) -> list[tuple[str, int, str]]:
+    """(file name, line, function) of each entry of traceback `tb`, read from what the interpreter's
+    own printer writes: in a child no Python code may look at a frame (mgc.child._guard)."""
     printed, stderr = io.StringIO(), sys.stderr
     sys.stderr = printed
     try:
@@ -64,9 +73,12 @@ def _cell_frames(tb) -> list[tuple[str, int]]:
         sys.stderr = stderr
     frames = []
     for line in printed.getvalue().splitlines():
-        name, quote, rest = line.removeprefix('  File "').partition('", line ')
-        if quote and line.startswith('  File "') and rest.split(",")[0].isdigit():
-            frames.append((name, int(rest.split(",")[0])))
+        if not line.startswith('  File "'):
+            continue
+        name, quote, rest = line[8:].partition('", line ')
+        number, _, function = rest.partition(", in ")
+        if quote and number.isdigit():
+            frames.append((name, int(number), function))
     return frames
 
 
@@ -92,105 +104,6 @@ def evaluate(expression: str, xs: list, c: float | None = None):
     """The expression in a, b (the operands `xs`) and c (a plain number)."""
     names = {"a": xs[0], "b": xs[1] if len(xs) > 1 else None, "c": c, "__builtins__": {}}
     return eval(expression, names)  # an expression from course.toml, never from a student
-
-
-# ---- the grader's own, correct operations ---------------------------------------
-# One function per method. A child is sent only the ones its exercise may hold: never
-# the operation it grades (see mgc.payload). Composites go through the operators, so
-# they reach whatever `+`, `*` and `**` the class under test has.
-
-
-def _wrap(self, other):
-    return type(self)(other) if isinstance(other, int | float) else other
-
-
-def _node(self, data, children, op, chain):
-    out = type(self)(data, children, op)
-    out._backward = lambda: chain(out)
-    return out
-
-
-def op_add(self, other):
-    other = _wrap(self, other)
-
-    def back(out):
-        self.grad += out.grad
-        other.grad += out.grad
-
-    return _node(self, self.data + other.data, (self, other), "+", back)
-
-
-def op_mul(self, other):
-    other = _wrap(self, other)
-
-    def back(out):
-        self.grad += other.data * out.grad
-        other.grad += self.data * out.grad
-
-    return _node(self, self.data * other.data, (self, other), "*", back)
-
-
-def op_pow(self, k):
-    def back(out):
-        self.grad += k * self.data ** (k - 1) * out.grad
-
-    return _node(self, self.data**k, (self,), f"**{k}", back)
-
-
-def op_exp(self):
-    def back(out):
-        self.grad += out.data * out.grad
-
-    return _node(self, math.exp(self.data), (self,), "exp", back)
-
-
-def op_log(self):
-    def back(out):
-        self.grad += out.grad / self.data
-
-    return _node(self, math.log(self.data), (self,), "log", back)
-
-
-def op_tanh(self):
-    def back(out):
-        self.grad += (1.0 - out.data**2) * out.grad
-
-    return _node(self, math.tanh(self.data), (self,), "tanh", back)
-
-
-def op_relu(self):
-    def back(out):
-        self.grad += (out.data > 0) * out.grad
-
-    return _node(self, self.data if self.data > 0 else 0.0, (self,), "ReLU", back)
-
-
-def op_radd(self, other):
-    return self + other
-
-
-def op_rmul(self, other):
-    return self * other
-
-
-def op_neg(self):
-    return self * -1.0
-
-
-def op_sub(self, other):
-    return self + (-other)
-
-
-def op_rsub(self, other):
-    return (-self) + other
-
-
-def op_truediv(self, other):
-    return self * _wrap(self, other) ** -1
-
-
-def op_rtruediv(self, other):
-    return self**-1 * other
 
 
 METHOD_OPS = {  # method name -> the grader's function for it
@@ -326,34 +239,26 @@ def graph_step(op: str, a, b, tanh=lambda t: t.tanh()):
 
 @cases_of
 def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
-    """Build a graph whose `_backward` closures the grader wrote, call the student's
-    `backward()` on its root, and report every grad and the order the closures ran in."""
+    """Build a graph whose `_backward` closures the grader wrote, call the student's `backward()` on
+    its root twice, and report every grad and the order the closures ran in after the first call,
+    and the grads after the second (they accumulate: nothing resets them between calls)."""
     V = student_class(ns, cls)
     if not callable(getattr(V, "backward", None)):
         raise ProbeError(f"{cls} has no method backward")
     nodes = [V(x) for x in case["leaves"]]
     calls: list[int] = []
-    locals_ = {"+": lambda a, b, o: (1.0, 1.0), "*": lambda a, b, o: (b.data, a.data)}
     for op, i, j in case["program"]:
         a, b = nodes[i], nodes[j]
         data = graph_step(op, a.data, b.data, math.tanh)
         out = V(data, (a,), "tanh") if op == "tanh" else V(data, (a, b), op)
-        k = len(nodes)
-
-        def back(out=out, a=a, b=b, op=op, k=k):
-            calls.append(k)
-            if op == "tanh":
-                a.grad += (1 - out.data**2) * out.grad
-            else:
-                da, db = locals_[op](a, b, out)
-                a.grad += da * out.grad
-                b.grad += db * out.grad
-
-        out._backward = back
+        out._backward = recording_backward(op, out, a, b, len(nodes), calls)
         nodes.append(out)
     root = nodes[-1]
     root.backward()
-    return {"grads": [number(v.grad, "grad") for v in nodes], "calls": calls}
+    result = {"grads": [number(v.grad, "grad") for v in nodes], "calls": list(calls)}
+    root.backward()
+    result["again"] = [number(v.grad, "grad") for v in nodes]
+    return result
 
 
 # ---- probes: functions that build a graph (the neuron, the losses, softmax) ------
@@ -396,14 +301,6 @@ def build_mse(ns, leaves, case):
     return ns["mse_loss"](leaves, list(case["ys"]))
 
 
-def grader_softmax(logits):
-    counts = [z.exp() for z in logits]
-    total = counts[0]
-    for c in counts[1:]:
-        total = total + c
-    return [c / total for c in counts]
-
-
 def build_softmax_nll(ns, leaves, case):
     saved = ns.get("softmax")
     ns["softmax"] = grader_softmax  # grade nll_loss on its own, not on the student's softmax
@@ -434,23 +331,6 @@ def softmax(ns: dict, case: dict) -> dict:
 # ---- probes: the neural-net library ----------------------------------------------
 
 
-class _StandIn:
-    """A stand-in neuron or layer: returns scale * sum(inputs) + 1, and known parameters."""
-
-    def __init__(self, V, params: list, scale: float) -> None:
-        self.V, self.params, self.scale = V, params, scale
-        self.returned: list = []  # what it handed back, to check that it is what comes out
-
-    def __call__(self, x):
-        xs = x if isinstance(x, list) else [x]
-        out = self.V(self.scale * sum(number(getattr(v, "data", v)) for v in xs) + 1.0)
-        self.returned.append(out)
-        return out
-
-    def parameters(self):
-        return list(self.params)
-
-
 def _tags(values, names: dict) -> list[str]:
     return [names.get(id(v), "?") for v in values]
 
@@ -466,7 +346,7 @@ def layer_call(ns: dict, case: dict) -> dict:
     """Layer.__call__ with stand-in neurons: which outputs come back, in which shape."""
     V = ns["Value"]
     layer = ns["Layer"](case["nin"], len(case["scales"]))
-    layer.neurons = [_StandIn(V, [], s) for s in case["scales"]]
+    layer.neurons = [StandInPart(V, [], s) for s in case["scales"]]
     out = layer(list(case["x"]))
     return {"out": _outputs(out), "connected": _connected(out, [n.returned[-1:] for n in layer.neurons])}
 
@@ -484,7 +364,7 @@ def mlp_call(ns: dict, case: dict) -> dict:
     """MLP.__call__ with stand-in layers that each sum their inputs: the composed output."""
     V = ns["Value"]
     mlp = ns["MLP"](case["nin"], [1] * len(case["scales"]))
-    mlp.layers = [_StandIn(V, [], s) for s in case["scales"]]
+    mlp.layers = [StandInPart(V, [], s, layer=True) for s in case["scales"]]
     out = mlp(list(case["x"]))
     return {"out": _outputs(out), "connected": _connected(out, [mlp.layers[-1].returned[-1:]])}
 
@@ -503,7 +383,7 @@ def parameters(ns: dict, case: dict) -> dict:
         for k, size in enumerate(case["sizes"]):
             params = [V(0.0) for _ in range(size)]
             names |= {id(p): f"{k}.{i}" for i, p in enumerate(params)}
-            parts.append(_StandIn(V, params, 1.0))
+            parts.append(StandInPart(V, params, layer=part == "mlp"))
         if part == "layer":
             module = ns["Layer"](2, len(parts))
             module.neurons = parts
@@ -522,51 +402,9 @@ def zero_grad(ns: dict, case: dict) -> dict:
     params = [V(1.0) for _ in case["grads"]]
     for p, g in zip(params, case["grads"]):
         p.grad = g
-    module = type("Probe", (Module,), {"parameters": lambda self: list(params)})()
+    module = module_of(Module, params)
     module.zero_grad()
     return {"grads": [number(p.grad, "grad") for p in params], "data": [number(p.data) for p in params]}
-
-
-def mlp_forward(sizes: list[int], params: list, values: list):
-    """A tanh MLP: each neuron's weights, then its bias, layer by layer, in `params`. Runs on the
-    grader's Values in the child and on tensors in the grader."""
-    it = iter(params)
-    for nin, nout in itertools.pairwise(sizes):
-        outs = []
-        for _ in range(nout):
-            ws = [next(it) for _ in range(nin)]
-            act = next(it)
-            for w, v in zip(ws, values):
-                act = act + w * v
-            outs.append(act.tanh())
-        values = outs
-    return values[0] if len(values) == 1 else values
-
-
-class GraderMLP:
-    """The grader's own MLP, tanh throughout, from given starting weights."""
-
-    def __init__(self, V, sizes: list[int], weights: list[float]) -> None:
-        self.V, self.sizes = V, sizes
-        self.params = [V(w) for w in weights]
-
-    def __call__(self, x):
-        values = [self.V(float(v)) if not isinstance(v, self.V) else v for v in x]
-        return mlp_forward(self.sizes, self.params, values)
-
-    def parameters(self):
-        return list(self.params)
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = 0.0
-
-
-def grader_mse(ypred, ys):
-    total = 0.0
-    for yp, y in zip(ypred, ys):
-        total = (yp - y) ** 2 + total
-    return total
 
 
 @cases_of
@@ -588,25 +426,6 @@ def train(ns: dict, case: dict) -> dict:
 
 
 # ---- probes: derivatives with plain numbers ----------------------------------------
-
-FUNCTIONS = {  # named so a case can pass them to the student's code: "@parabola"
-    "parabola": lambda x: 3 * x**2 - 4 * x + 5,
-    "parabola'": lambda x: 6 * x - 4,
-    "cubic": lambda x: x**3 - 2 * x,
-    "cubic'": lambda x: 3 * x**2 - 2,
-    "sine": math.sin,
-    "sine'": math.cos,
-    "exp": math.exp,
-    "exp'": math.exp,
-}
-
-
-def slope_one_sided(f, x, h):
-    return (f(x + h) - f(x)) / h
-
-
-def slope_symmetric(f, x, h):
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 @cases_of

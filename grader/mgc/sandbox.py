@@ -52,12 +52,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mgc import child as child_module
-from mgc import syscalls
+from mgc import interpreter, syscalls
+from mgc.interpreter import NOBODY, base_python, interpreter_root
 from mgc.payload import helpers, payload
-from mgc.tamper import ABSENT, ALLOWED_STDLIB
+from mgc.tamper import ALLOWED_STDLIB
 
 HERE = Path(__file__).resolve().parent
 CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
+LAUNCHER_SOURCE = (HERE / "launcher.py").read_text(encoding="utf-8")
 REPOSITORY = HERE.parents[1]
 
 DEFAULT_SECONDS = 8.0  # wall clock per exercise, and for loading a notebook: a hang costs under 10 s
@@ -65,7 +67,6 @@ TOTAL_SECONDS = 90.0  # wall clock for all of one notebook's children together
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
 SERVER_SECONDS = 5.0  # for the fork server to answer: it runs no student code
-NOBODY = 65534
 MODES = ("bubblewrap", "unprivileged user", "none")
 
 
@@ -84,22 +85,24 @@ class Limits:
     guarded: bool = True  # mgc.child._guard; off only in tests that attack the layers beneath it
 
 
-# ---- where the child runs ----------------------------------------------------------------
+# ---- where the server runs ------------------------------------------------------------------
 
 
-def base_python() -> str:
-    """The interpreter outside any virtual environment: its standard library is all the child gets."""
-    return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+def _sandbox_user() -> bool:
+    """Whether the server must be started as uid 65534 of the host: always, when the grader is root."""
+    return os.geteuid() == 0
 
 
-def _interpreter_root() -> str:
-    """The folder that holds the base interpreter and its standard library."""
-    return os.path.realpath(sys.base_prefix)
+def _mirrored() -> str | None:
+    """The mirror of the interpreter bubblewrap binds in place of its root, where uid 65534 cannot
+    read the original (mgc.interpreter)."""
+    return interpreter.mirror() if interpreter.needs_mirror() else None
 
 
-def hidden_paths() -> list[str]:
-    """Folders under what the child sees that it must not read: every site-packages, the virtual
-    environment and this repository."""
+def hidden_paths(mirrored: str | None = None) -> list[str]:
+    """Folders under what the server sees that it must not read: every site-packages, the virtual
+    environment and this repository (under a mirror of the interpreter, none of its own are there)."""
+    root = interpreter_root()
     candidates = {str(REPOSITORY), sys.prefix, *site.getsitepackages()}
     for scheme_vars in ({}, {"base": sys.base_prefix, "platbase": sys.base_prefix}):
         paths = sysconfig.get_paths(vars=scheme_vars)
@@ -107,7 +110,7 @@ def hidden_paths() -> list[str]:
     minor = f"python{sys.version_info.major}.{sys.version_info.minor}"
     candidates |= {"/usr/lib/python3/dist-packages", f"/usr/local/lib/{minor}/dist-packages"}
     candidates |= {f"/usr/local/lib/{minor}/site-packages", f"/usr/lib/{minor}/site-packages"}
-    seen = ["/usr", _interpreter_root()]
+    seen = ["/usr"] if mirrored else ["/usr", root]
     keep = (os.path.realpath(sysconfig.get_paths()["stdlib"]), os.path.dirname(base_python()))
     found = sorted(
         p
@@ -121,13 +124,14 @@ def hidden_paths() -> list[str]:
 
 def bwrap_command() -> list[str]:
     """bubblewrap's arguments: every namespace new, and nothing writable."""
-    return [*_bwrap_sandbox(), "--"]
+    return [*_bwrap_sandbox(_mirrored()), "--"]
 
 
 @functools.cache
-def _bwrap_sandbox() -> tuple[str, ...]:
-    """What every notebook's bubblewrap is given (worked out once: it looks at the filesystem)."""
-    root = _interpreter_root()
+def _bwrap_sandbox(mirrored: str | None) -> tuple[str, ...]:
+    """What every server's bubblewrap is given (worked out once: it looks at the filesystem). The
+    interpreter's program is always an executable-only copy (mgc.interpreter.program)."""
+    root = interpreter_root()
     args = [
         "bwrap",
         "--unshare-all",
@@ -150,9 +154,13 @@ def _bwrap_sandbox() -> tuple[str, ...]:
             args += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
         elif os.path.isdir(f"/{link}"):
             args += ["--ro-bind", f"/{link}", f"/{link}"]
-    if not (root == "/usr" or root.startswith("/usr/")):
-        args += ["--ro-bind", root, root]
-    for path in hidden_paths():
+    if mirrored:
+        args += ["--ro-bind", mirrored, root]
+    else:
+        if not (root == "/usr" or root.startswith("/usr/")):
+            args += ["--ro-bind", root, root]
+        args += ["--ro-bind", interpreter.program(), base_python()]
+    for path in hidden_paths(mirrored):
         args += ["--tmpfs", path, "--remount-ro", path]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm"]
     args += ["--remount-ro", "/dev", "--tmpfs", "/tmp", "--remount-ro", "/tmp"]
@@ -160,25 +168,42 @@ def _bwrap_sandbox() -> tuple[str, ...]:
     return tuple(args)
 
 
+def _server_command(mode: str, program: list[str], filter_fd: int | None) -> tuple[list[str], dict]:
+    """How to start `program` (a Python command line, from the interpreter on) confined by `mode`:
+    the command and Popen's user and environment. Under bubblewrap, bwrap loads the seccomp filter
+    from `filter_fd`; otherwise mgc.launcher does, and then execs `program`."""
+    python = base_python()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "HOME": "/tmp"}
+    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if _sandbox_user() else {}
+    if mode == "bubblewrap":
+        seccomp = ["--seccomp", str(filter_fd)] if filter_fd is not None else []
+        return [*_bwrap_sandbox(_mirrored()), *seccomp, "--", python, *program[1:]], {**user, "env": env}
+    if _sandbox_user():  # root's fallback runs the mirror itself: it finds its standard library beside it
+        mirrored = interpreter.mirror()
+        python = os.path.join(mirrored, os.path.relpath(python, interpreter_root()))
+        env["LD_LIBRARY_PATH"] = os.path.join(mirrored, "lib")
+    if filter_fd is None:
+        return [python, *program[1:]], {**user, "env": env}
+    launch = [python, "-I", "-S", "-B", "-c", LAUNCHER_SOURCE, str(filter_fd), python, *program[-2:]]
+    return launch, {**user, "env": env}
+
+
+def _run_probe(mode: str) -> bool:
+    """Whether a trivial program starts under `mode` here (no filter: what it stops is not asked)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        command, extra = _server_command(mode, [base_python(), "-I", "-S", "-c", "pass"], None)
+        return subprocess.run(command, capture_output=True, timeout=30, **extra).returncode == 0
+    return False
+
+
 @functools.cache
 def _bwrap_works() -> bool:
-    if shutil.which("bwrap") is None:
-        return False
-    probe = [*bwrap_command(), base_python(), "-I", "-S", "-c", "pass"]
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
-    return False
+    return shutil.which("bwrap") is not None and _run_probe("bubblewrap")
 
 
 @functools.cache
 def _nobody_works() -> bool:
-    if os.geteuid() != 0:
-        return False
-    probe = [base_python(), "-I", "-S", "-c", "pass"]
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        done = subprocess.run(probe, capture_output=True, timeout=30, preexec_fn=_drop_to_nobody)
-        return done.returncode == 0
-    return False
+    return os.geteuid() == 0 and _run_probe("unprivileged user")
 
 
 def confinement() -> str:
@@ -226,12 +251,6 @@ def describe_confinement() -> str:
     return line + "; WARNING: no seccomp filter (pyseccomp or libseccomp is missing)"
 
 
-def _drop_to_nobody() -> None:
-    os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
-
-
 def rlimits(limits: Limits) -> dict[str, int]:
     """The resource limits a child sets on itself before it runs any student code."""
     return {
@@ -240,7 +259,9 @@ def rlimits(limits: Limits) -> dict[str, int]:
         "RLIMIT_FSIZE": 1 << 24,
         "RLIMIT_NOFILE": 64,
         "RLIMIT_CPU": int(limits.load_seconds + limits.request_seconds) + 2,
-        "RLIMIT_NPROC": 64,  # binds everyone but root; the seccomp filter refuses new processes anyway
+        # no new process or thread: the count of the sandbox's user is already at least 1 (its
+        # server), and the kernel holds every user of the host but root to it (mgc.interpreter)
+        "RLIMIT_NPROC": 1,
     }
 
 
@@ -249,37 +270,43 @@ def rlimits(limits: Limits) -> dict[str, int]:
 
 class _Server:
     """The confined process that forks a notebook's children (mgc.child). It runs no student
-    code; only its children do, each after setting its rlimits and loading the seccomp filter."""
+    code; only its children do, each after setting its rlimits."""
 
     def __init__(self, limits: Limits) -> None:
         mode = confinement()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        python = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(theirs.fileno())]
+        program = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(theirs.fileno())]
+        filter_fd = None
+        if syscalls.available():
+            filter_fd, write_end = os.pipe()  # a few KiB: well within what a pipe holds
+            with os.fdopen(write_end, "wb") as out:
+                out.write(syscalls.program())
+        command, extra = _server_command(mode, program, filter_fd)
         try:
             self.process = subprocess.Popen(
-                [*bwrap_command(), *python] if mode == "bubblewrap" else python,
-                pass_fds=[theirs.fileno()],
+                command,
+                pass_fds=[theirs.fileno(), *([filter_fd] if filter_fd is not None else [])],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 cwd="/",
-                env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "HOME": "/tmp"},
                 start_new_session=True,
-                preexec_fn=_drop_to_nobody if mode == "unprivileged user" else None,
+                **extra,
             )
         finally:
             theirs.close()
+            if filter_fd is not None:
+                os.close(filter_fd)
         self.control = ours
-        program = syscalls.program() if syscalls.available() else b""
-        setup = {"limits": rlimits(limits), "filter": program, "guard": limits.guarded}
-        self.control.send(marshal.dumps(setup | {"modules": sorted(ALLOWED_STDLIB), "absent": ABSENT}))
+        setup = {"limits": rlimits(limits), "guard": limits.guarded, "modules": sorted(ALLOWED_STDLIB)}
+        self.control.send(marshal.dumps(setup))
 
     def ask(self, request: bytes) -> tuple[dict, list[int]]:
         """Send one request; its reply, and the descriptors that came with it."""
         try:
             self.control.settimeout(SERVER_SECONDS)
             self.control.send(request)
-            data, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 2)
+            data, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 3)
             reply = marshal.loads(data)
         except (OSError, EOFError, ValueError, TypeError):
             self.close()
@@ -299,9 +326,9 @@ class _Server:
             raise SandboxError("the sandbox stopped answering") from None
 
     def spawn(self) -> _Child:
-        """A new child (the previous one is killed first)."""
+        """A new child (the previous one is reaped first: its _Child.kill ended it)."""
         _, fds = self.ask(b"spawn")
-        if len(fds) != 2:
+        if len(fds) != 3:
             for fd in fds:
                 os.close(fd)
             self.close()
@@ -348,10 +375,11 @@ def _exit_reason(status: int | None) -> str:
 
 
 class _Child:
-    """One forked child and the two pipes to it; every read and write has a deadline."""
+    """One forked child, the two pipes to it, and a pidfd to end it by; every read and write has a
+    deadline. The parent ends it, not the server: nothing in the sandbox may send a signal."""
 
-    def __init__(self, server: _Server, requests: int, reports: int) -> None:
-        self.server, self.requests, self.reports = server, requests, reports
+    def __init__(self, server: _Server, requests: int, reports: int, pidfd: int) -> None:
+        self.server, self.requests, self.reports, self.pidfd = server, requests, reports, pidfd
         os.set_blocking(self.requests, False)
         self.buffer = b""
 
@@ -398,14 +426,17 @@ class _Child:
         return _exit_reason(self.server.ask(b"status")[0].get("status"))
 
     def kill(self) -> None:
-        """Kill the child and release both pipes (the whole server, if it does not answer)."""
+        """Kill the child, have the server reap it, and release the pipes (the whole server, if it
+        does not answer)."""
         try:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             if not self.server.closed:
-                self.server.tell(b"kill")
+                self.server.tell(b"reap")
         except SandboxError:
             pass
         finally:
-            for fd in (self.requests, self.reports):
+            for fd in (self.requests, self.reports, self.pidfd):
                 with contextlib.suppress(OSError):
                     os.close(fd)
 
@@ -414,11 +445,14 @@ class _Child:
 
 
 @functools.cache
-def _compiled(probe: str, options: str) -> bytes:
-    """A probe's payload (or, for no probe, the helpers) compiled once, as a marshalled code
-    object: the child runs the same interpreter, and skips compiling it again every time."""
-    source = payload(probe, json.loads(options)) if probe else helpers()
-    return marshal.dumps(compile(source, "<mgc probes>" if probe else "<mgc helpers>", "exec"))
+def _compiled(probe: str, options: str) -> tuple[bytes, bytes]:
+    """A probe's payload (what it hands over, and the probe), or for no probe the helpers, compiled
+    once, as marshalled code objects: the child runs the same interpreter, and skips compiling it
+    again every time."""
+    if not probe:
+        return marshal.dumps(compile(helpers(), "<mgc helpers>", "exec")), b""
+    handed, probes = payload(probe, json.loads(options))
+    return tuple(marshal.dumps(compile(source, "<mgc probes>", "exec")) for source in (handed, probes))
 
 
 def compiled_cells(cells: list[str]) -> list[bytes | None]:
@@ -474,7 +508,14 @@ class Sandbox:
             try:
                 seconds = min(self.limits.request_seconds, self._left(started))
                 deadline = time.monotonic() + seconds
-                request = {"payload": code, "probe": name, "cases": cases, "options": options}
+                handed, code = code
+                request = {
+                    "handed": handed,
+                    "payload": code,
+                    "probe": name,
+                    "cases": cases,
+                    "options": options,
+                }
                 child.send(request, deadline, seconds)
                 report = child.receive(deadline, seconds)
             finally:
@@ -513,7 +554,7 @@ class Sandbox:
             child = self._spawn()
             messages = 2 * len(sent) + 2  # a "cell" and at most one "cell_error" for each, then "loaded"
             try:
-                setup = {"helpers": _compiled("", ""), "cells": sent, "code": code}
+                setup = {"helpers": _compiled("", "")[0], "cells": sent, "code": code}
                 child.send(setup, deadline, seconds)
                 while messages > 0:
                     messages -= 1

@@ -1,17 +1,22 @@
-"""The system calls a child may not make: a seccomp filter, built with libseccomp (pyseccomp).
+"""The system calls the sandbox may not make: a seccomp filter, built with libseccomp (pyseccomp).
 
-A child runs plain Python: it needs no new processes, no signals to others, no
-tracing, no mounts, no namespaces, no keyrings, no sockets, and it writes no file;
-it may change its own limits, niceness and cores, but no other process's (the
-server's would pass to every later child, classmates' included), and it may not
-have the kernel signal anyone for it (O_ASYNC, F_SETOWN) or take a lease on a
-file (which would stall every process that opens it).
-Refusing process creation also makes the child's memory limit (RLIMIT_AS) a limit
-on the whole sandbox, and ends fork bombs before they start. Refusing every way to
-leave something behind (files, System V and POSIX IPC, sockets) means nothing passes
-from one exercise's child to the next one's, whatever the confinement. Threads are
-still allowed (clone with CLONE_THREAD). System calls of another architecture
-(32-bit calls from a 64-bit process) kill the child: libseccomp's default.
+The filter is loaded before the sandbox's interpreter starts (bubblewrap's --seccomp, or
+mgc.launcher), so it binds the fork server and every child it forks, and no process that runs
+student code ever needs the means to load one (ctypes). They run plain Python: no signals to
+anyone (the grader ends a child through a pidfd, from outside), no tracing, no mounts, no
+namespaces, no keyrings, no sockets, and no file written; they may change their own limits,
+niceness and cores, but no other process's, and may not have the kernel signal anyone for them
+(O_ASYNC, F_SETOWN) or take a lease on a file (which would stall every process that opens it).
+Refusing every way to leave something behind (files, System V and POSIX IPC, sockets) means
+nothing passes from one exercise's child to the next one's, whatever the confinement.
+
+The server forks, so clone is allowed here; a child cannot, because it runs under
+RLIMIT_NPROC 1 as an unprivileged user of the host (mgc.sandbox). The interpreter is started
+with execve, so that is allowed too; but no descriptor can be made to survive one (no dup that
+keeps it open across exec, no clearing of close-on-exec, no pipe without it), so a child that
+replaced its own program would hold nothing: not the pipes its report goes back on.
+System calls of another architecture (32-bit calls from a 64-bit process) kill the process:
+libseccomp's default.
 """
 
 from __future__ import annotations
@@ -21,11 +26,9 @@ import errno
 import functools
 import os
 
-CLONE_THREAD = 0x00010000
-
 DENIED = (  # refused with EPERM
     "fork",
-    "vfork",
+    "vfork",  # the server forks with clone; these two are for nobody
     "ptrace",
     "process_vm_readv",
     "process_vm_writev",
@@ -54,13 +57,13 @@ DENIED = (  # refused with EPERM
     "reboot",
     "mknod",
     "mknodat",
-    # signals to other processes: without bubblewrap, children of several students share uid 65534
+    # signals: without bubblewrap, the sandboxes of several students share uid 65534; the server
+    # does not need them either (mgc.sandbox ends a child with a pidfd, from outside)
     "kill",
     "tkill",
     "tgkill",
     "rt_sigqueueinfo",
     "rt_tgsigqueueinfo",
-    "pidfd_open",
     "pidfd_send_signal",
     # leaving the process group, so that killing the group reaches every child
     "setsid",
@@ -113,6 +116,10 @@ DENIED = (  # refused with EPERM
     # opening a file by its handle skips the flag rules below (and the path)
     "open_by_handle_at",
     "name_to_handle_at",
+    # a descriptor that would survive execve: see CLOEXEC below
+    "dup",
+    "dup2",
+    "pipe",
 )
 # fcntl commands that make the kernel signal another process (the server, when a pipe is read),
 # or block everyone who opens a file: F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY
@@ -128,6 +135,9 @@ TO_ITSELF = (
     "sched_setattr",
     "move_pages",
 )
+# keeping every descriptor close-on-exec: fcntl F_DUPFD (not F_DUPFD_CLOEXEC) and F_SETFD without
+# FD_CLOEXEC; ioctl FIONCLEX; dup3 and pipe2 without O_CLOEXEC (dup, dup2 and pipe are DENIED)
+F_DUPFD, F_SETFD, FD_CLOEXEC, FIONCLEX = 0, 2, 1, 0x5450
 MISSING = (OSError, RuntimeError, ValueError)  # what libseccomp raises for a call this architecture lacks
 WRITING = (0o1, 0o2, 0o100, 0o1000, 0o2000)  # O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND
 
@@ -143,10 +153,15 @@ def _filter():
     for name in DENIED:
         with contextlib.suppress(*MISSING):
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
-    # clone makes a thread or a process; only threads are allowed. clone3 says "not here", so
-    # that the C library falls back to clone, whose flags a filter can read.
-    rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+    # clone3 says "not here", so that the C library falls back to clone (RLIMIT_NPROC binds both)
     rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "fcntl", seccomp.Arg(1, seccomp.EQ, F_DUPFD))
+    no_cloexec = seccomp.Arg(2, seccomp.MASKED_EQ, FD_CLOEXEC, 0)
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "fcntl", seccomp.Arg(1, seccomp.EQ, F_SETFD), no_cloexec)
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.EQ, FIONCLEX))
+    for name, flags in (("dup3", 2), ("pipe2", 1)):
+        without = seccomp.Arg(flags, seccomp.MASKED_EQ, os.O_CLOEXEC, 0)
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), name, without)
     # opening a file for writing; openat2 hides its flags from a filter, so it too says "not here"
     for flag in WRITING:
         rules.add_rule(seccomp.ERRNO(errno.EACCES), "openat", seccomp.Arg(2, seccomp.MASKED_EQ, flag, flag))

@@ -21,17 +21,15 @@ import importlib
 import re
 import types
 
-# What honest notebooks import: some of the standard library, and packages the sandbox does not
-# have at all (importing them there fails, so they reach nothing).
+# What honest notebooks import from the standard library: the sandbox's server imports all of it
+# before any child (mgc.child), since a child imports nothing new; any other import there gives a
+# stand-in that fails where it is used (mgc.standins). Neither is named here.
 ALLOWED_STDLIB = {
-    "math", "random", "cmath", "statistics", "fractions", "decimal", "numbers", "itertools", "functools",
-    "collections", "dataclasses", "typing", "abc", "copy", "heapq", "bisect", "string", "time", "operator",
-    "__future__",
+    "math", "cmath", "random", "statistics", "fractions", "decimal", "numbers", "itertools", "functools",
+    "operator", "collections", "collections.abc", "dataclasses", "enum", "typing", "abc", "copy", "heapq",
+    "bisect", "graphlib", "string", "textwrap", "re", "json", "pprint", "time", "datetime", "timeit",
+    "logging", "warnings", "traceback", "linecache", "contextlib", "io", "__future__",
 }  # fmt: skip
-# The lecture's notebook imports these; the sandbox stands in for them (mgc.child: using one fails,
-# importing one does not, so a cell that starts with `import numpy as np` still defines its Value).
-ABSENT = ("numpy", "matplotlib", "matplotlib.pyplot", "graphviz", "torch")
-ALLOWED_MODULES = ALLOWED_STDLIB | {"micrograd"} | {name.split(".")[0] for name in ABSENT}
 SYS_ALLOWED = {  # sys: deep graphs, printing, versions
     "setrecursionlimit", "getrecursionlimit", "maxsize", "float_info", "stdout", "stderr", "version",
     "version_info", "getsizeof", "platform",
@@ -46,7 +44,6 @@ MODULES = {  # what the known reaches are for, to say so
     "mmap": "shared memory",
     "os": "the process's files and pipes",
     "posix": "the process's files and pipes",
-    "io": "files and pipes",
     "pickle": "code run on loading",
     "signal": "signals",
     "socket": "sockets",
@@ -56,7 +53,6 @@ MODULES = {  # what the known reaches are for, to say so
     "fcntl": "file descriptors",
     "select": "file descriptors",
     "resource": "process limits",
-    "traceback": "the call stack",
     "types": "code and frame objects",
 }
 ATTRIBUTES = {  # distinctive enough to be named wherever they are spelled, strings included
@@ -114,7 +110,7 @@ def _modules_inside_allowed() -> dict[str, str]:
         except ImportError:
             continue
         for attr, value in vars(module).items():
-            if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] not in ALLOWED_MODULES:
+            if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in {*MODULES, "sys"}:
                 found[attr] = f"the module {value.__name__} inside {name}"
     return found
 
@@ -178,7 +174,7 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
             why = _flagged_attribute(alias.name)
             if module == "sys" and alias.name not in SYS_ALLOWED:
                 why = why or "the interpreter's state"
-            if why is not None or (alias.name == "*" and module.split(".")[0] not in ALLOWED_MODULES):
+            if why is not None or (alias.name == "*" and module.split(".")[0] in MODULES):
                 names.append(f"imports {alias.name} from {module} ({why or 'every name'})")
         return "; ".join(names) or _module(module)
     if isinstance(node, ast.Attribute):
@@ -217,10 +213,10 @@ def _in_string(text: str) -> str | None:
 
 
 def _module(name: str) -> str | None:
+    """Why importing `name` is named: only the modules of the interpreter's and the process's
+    machinery are; anything else is the standard library a notebook uses or a stand-in."""
     top = name.split(".")[0]
-    if top == "sys" or top in ALLOWED_MODULES:
-        return None
-    return f"imports {name} ({MODULES.get(top, 'not a module an exercise needs')})"
+    return f"imports {name} ({MODULES[top]})" if top in MODULES else None
 
 
 def _name(node: ast.Name, above: ast.AST | None, sys_names: set[str]) -> str | None:

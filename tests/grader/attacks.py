@@ -144,7 +144,7 @@ try:  # the seccomp filter refuses to open anything for writing; the rest of the
 except OSError:
     pass
 empty, _unused = os.pipe()
-os.dup2(empty, requests)
+os.dup2(empty, requests, inheritable=False)  # dup3: the filter refuses dup2, which keeps it across exec
 """
 )
 
@@ -196,7 +196,7 @@ try:
         os._exit(0)
 except OSError:
     refused.append("fork")
-for name in ("mem", "environ"):
+for name in ("maps", "environ"):  # the interpreter is not readable, so the process is not dumpable
     try:
         with open(f"/proc/{os.getppid()}/{name}", "rb") as server:
             server.read(1)
@@ -310,9 +310,12 @@ attempt("posix.write", lambda: __import__("posix").write)
 attempt("open a descriptor", lambda: open(3, "rb", closefd=False))
 attempt("open a file", lambda: open("/etc/hostname"))
 attempt("list /proc/self/fd", lambda: os.listdir("/proc/self/fd"))
-attempt("import json", lambda: __import__("json"))
-attempt("import ctypes", lambda: __import__("ctypes"))
-attempt("import gc", lambda: __import__("gc"))
+attempt("import ctypes", lambda: __import__("ctypes").__file__)  # a stand-in has no file
+attempt("import _ctypes", lambda: sys.modules["_frozen_importlib"]._gcd_import("_ctypes"))
+attempt("importlib", lambda: __import__("importlib").import_module("_ctypes"))
+attempt("gc objects", lambda: __import__("gc").get_objects())
+attempt("marshal.loads", lambda: __import__("marshal").loads(__import__("marshal").dumps(1)))
+attempt("fork", lambda: os.fork() or os._exit(0))  # a child that started would end at once
 attempt("a fresh posix", lambda: sys.modules["_imp"].create_builtin)
 attempt("signal handler", lambda: __import__("_signal").signal)
 attempt("settrace", lambda: sys.settrace(lambda *a: None))

@@ -19,8 +19,8 @@ from tests.grader import attacks
 
 USER = "mgc-test-instructor"
 SYSTEM_PYTHON = "/usr/bin/python3"
-SANDBOX_MODULES = ("__init__.py", "sandbox.py", "payload.py", "probes.py", "child.py", "syscalls.py")
-SANDBOX_MODULES += ("tamper.py",)
+SANDBOX_MODULES = ("__init__.py", "sandbox.py", "payload.py", "probes.py", "handed.py", "standins.py")
+SANDBOX_MODULES += ("child.py", "launcher.py", "interpreter.py", "syscalls.py", "tamper.py")
 
 
 def _user() -> pwd.struct_passwd:

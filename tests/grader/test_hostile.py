@@ -92,7 +92,8 @@ ATTACKS = {
     "imports-the-grader": f"""
         import sys
         sys.path.insert(0, {str(ROOT / "grader")!r})
-        import mgc.expected
+        import mgc.expected  # a stand-in: the sandbox has no mgc, and imports nothing new
+        truth = mgc.expected.operation("a.exp()", [self.data], None)[0]
 """,
     "reads-the-solutions": f"""
         source = open({str(ROOT / "solutions" / "engine" / "engine.ipynb")!r}).read()

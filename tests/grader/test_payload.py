@@ -48,12 +48,51 @@ def test_every_symbol_with_a_grader_twin_is_listed():
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
-def test_each_payload_runs_on_its_own(exercise):
+def test_each_payload_runs_on_its_own_beside_what_it_hands_over(exercise):
+    # as mgc.child.main runs it: what the student's code is handed in a namespace of its own, then
+    # the probe in another, which holds references to the handed definitions and nothing else of theirs
     check = CHECKS[exercise.id]
-    namespace: dict = {}
-    exec(compile(payload.payload(check.probe, check.options), "<payload>", "exec"), namespace)
+    handed_source, probe_source = payload.payload(check.probe, check.options)
+    handed: dict = {}
+    exec(compile(handed_source, "<handed>", "exec"), handed)
+    namespace = {name: value for name, value in handed.items() if not name.startswith("__")}
+    exec(compile(probe_source, "<payload>", "exec"), namespace)
     assert callable(namespace[check.probe])
     assert callable(namespace["describe"])
+    probe_own = {name for name in namespace if name not in handed}
+    assert check.probe in probe_own and "number" in probe_own
+
+
+def test_nothing_handed_to_student_code_leads_back_to_the_probe():
+    # every function handed.py defines (and every method of its classes) has handed.py's globals:
+    # in a child, the handed namespace, which holds no probe
+    import inspect
+
+    from mgc import handed
+
+    for name, value in vars(handed).items():
+        if getattr(value, "__module__", None) != "mgc.handed":
+            continue
+        functions = [value] if inspect.isfunction(value) else list(vars(value).values())
+        for function in filter(inspect.isfunction, functions):
+            assert function.__globals__ is vars(handed), name
+    probe_names = set(payload._definitions(payload.SOURCES["probes"])[1])
+    handed_names = set(payload._definitions(payload.SOURCES["handed"])[1])
+    assert not probe_names & handed_names
+    for name in handed_names:
+        used = payload._found()[name][2]
+        assert not used & probe_names, f"handed.{name} names {sorted(used & probe_names)} of the probes"
+
+
+def test_no_probe_defines_a_class_with_methods():
+    # a class's methods carry their globals: one defined beside the probes and handed to student code
+    # (found through object.__subclasses__ even when not handed) would lead back to the probe
+    import ast
+
+    tree = ast.parse(payload.SOURCES["probes"].read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            assert not any(isinstance(n, ast.FunctionDef) for n in node.body), node.name
 
 
 def test_the_mul_child_holds_add_but_no_mul_and_the_backward_child_no_walk():
@@ -68,4 +107,4 @@ def test_the_helpers_sent_before_the_student_code_hold_no_grader_operation():
     exec(compile(payload.helpers(), "<helpers>", "exec"), namespace)
     held = {name for name in namespace if not name.startswith("__")}
     assert not held & (set(probes.METHOD_OPS.values()) | {"walk_backward", "isolate", "grader_softmax"})
-    assert "describe" in held
+    assert {"describe", "stand_in_import", "notebook_module"} <= held

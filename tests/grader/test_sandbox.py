@@ -137,7 +137,7 @@ def test_a_child_that_stops_reading_its_input_is_cut_off_by_the_deadline():
     # parent's side is tested on a pipe that nobody reads
     unread, requests = os.pipe()
     reports, unwritten = os.pipe()
-    child = _Child(None, requests, reports)
+    child = _Child(None, requests, reports, -1)
     start = time.monotonic()
     try:
         with pytest.raises(SandboxError, match="stopped reading its input"):

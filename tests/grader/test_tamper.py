@@ -8,14 +8,16 @@ import sys
 
 import nbformat
 import pytest
+from mgc.checks.operations import op_case
 from mgc.grading import Options, grade_paths
 from mgc.manifest import ROOT, load
 from mgc.notebook import read_notebook, student_code
-from mgc.sandbox import compiled_cells, confinement
+from mgc.sandbox import Limits, Sandbox, SandboxError, compiled_cells, confinement
 from mgc.tamper import reaches
 
 from tests.conftest import require
 from tests.grader import attacks
+from tests.grader.helpers import solution_cells
 from tests.grader.test_forgery import hand_in
 
 HONEST = sorted(ROOT.glob("solutions/*/*.ipynb")) + sorted(ROOT.glob("samples/*/*/*.ipynb"))
@@ -44,9 +46,9 @@ def test_honest_notebooks_are_never_flagged(notebook):
         (attacks.forger("stealth"), "names _getframe in a string"),
         ("import sys\nf = getattr(sys, '_getframe')\n", "uses sys itself"),
         ("from sys import modules, _getframe\n", "imports _getframe from sys"),
-        ("import json\n", "imports json (not a module an exercise needs)"),
+        ("import inspect\n", "imports inspect (the call stack)"),
         ("import random\nw = random._os.write\n", "uses ._os (the module os inside random)"),
-        ("import typing\nm = typing.sys\n", "uses .sys (the module sys inside typing)"),
+        ("import typing\nm = typing.sys\n", "uses .sys (the module sys inside"),
         ("g = getattr\n", "uses getattr other than as a call"),
         ("try:\n    1 / 0\nexcept Exception as e:\n    t = e.__traceback__\n", "uses .__traceback__"),
         ("x = " + "-" * 100_000 + "1\n", "too deeply nested or too large to read"),
@@ -150,9 +152,10 @@ def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
     assert mallory.score == 0
 
 
-def test_a_notebook_that_swaps_the_probes_own_functions_gets_its_results_voided(tmp_path):
+def test_a_notebook_that_follows_the_graders_operations_finds_no_probe(tmp_path):
     # a third red team's: the stubs' __init__, run by the probe, reached the payload's globals through
-    # the grader's own op_* methods on the isolated class and swapped `evaluate` (14 of 17 points)
+    # the grader's own op_* methods on the isolated class and swapped `evaluate` (14 of 17 points).
+    # Those methods now live in a namespace of their own (mgc.handed), which holds no probe.
     require(confinement() == "bubblewrap", "grading needs bubblewrap")
     notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
     value = next(
@@ -163,5 +166,30 @@ def test_a_notebook_that_swaps_the_probes_own_functions_gets_its_results_voided(
     nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
     assert mallory.score == 0
-    changed = [e.id for e in mallory.exercises if "changed the grader's own code" in e.feedback]
-    assert "engine.add" in changed
+    assert not [e.id for e in mallory.exercises if "changed the grader's own code" in e.feedback]
+
+
+SWAP_THROUGH_FRAMES = """
+import sys
+def _swap():
+    frame = sys._getframe()
+    while frame is not None:
+        if "evaluate" in frame.f_globals and "operation" in frame.f_globals:
+            frame.f_globals["evaluate"] = lambda expression, xs, c=None: xs[0]
+            return
+        frame = frame.f_back
+_orig = Value.__init__
+def _init(self, *args, **kwargs):
+    _orig(self, *args, **kwargs)
+    _swap()
+Value.__init__ = _init
+"""
+
+
+def test_a_probe_whose_namespace_changed_while_it_ran_reports_nothing():
+    # the tripwire under the boundary: with the guard off (frames allowed), a cell that swaps the
+    # probe's own `evaluate` while the probe runs gets the results voided, not counted
+    cells = [*solution_cells("engine"), SWAP_THROUGH_FRAMES]
+    box = Sandbox(cells, Limits(5, 5, guarded=False))
+    with pytest.raises(SandboxError, match="changed the grader's own code"):
+        box.probe("operation", [op_case("add", [2.0, 3.0])], keep=["__add__"])

@@ -7,7 +7,7 @@ import random
 from mgc import expected
 from mgc.checks.base import Check, fail, fmt
 from mgc.expected import all_close, close
-from mgc.probes import FUNCTIONS, slope_one_sided, slope_symmetric
+from mgc.handed import FUNCTIONS, slope_one_sided, slope_symmetric
 
 
 def call_case(function: str, *args) -> dict:

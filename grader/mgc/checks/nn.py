@@ -10,7 +10,7 @@ from mgc.expected import TRAIN_TOLERANCE, all_close, close
 
 
 def _stand_in_output(scale: float, x: list[float]) -> float:
-    """What the probes' stand-in neuron or layer (probes._StandIn) returns for x."""
+    """What the probes' stand-in neuron or layer (handed.StandInPart) returns for x."""
     return scale * sum(x) + 1.0
 
 
