@@ -36,8 +36,8 @@ c.Autograde.sanitize_preprocessors = ["mgc.nbgrader_autograde.ForgetUnknownCells
 # gain (this course's have none; nbgrader's default feedback would show their source).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "mgc.feedback.ClearHiddenTestsQuietly",
-    "mgc.feedback.HideTracebacks",
+    "mgc.nbgrader_feedback.ClearHiddenTestsQuietly",
+    "mgc.nbgrader_feedback.HideTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

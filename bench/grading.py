@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "grader"))
 
 from mgc import nbgrader_course as nbg  # noqa: E402
-from mgc.manifest import load  # noqa: E402
+from mgc.course.manifest import load  # noqa: E402
 
 MGC = str(Path(sys.executable).parent / "mgc")
 TARGET_RATIO = 10.0  # mgc grade, and nbgrader + mgc, against stock nbgrader

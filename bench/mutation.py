@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "grader"))
 
-from mgc.checks import CheckFailure, case_rng, run_check  # noqa: E402
-from mgc.manifest import Assignment, load  # noqa: E402
-from mgc.notebook import read_notebook  # noqa: E402
-from mgc.sandbox import Limits, Sandbox, SandboxError  # noqa: E402
+from mgc.course.manifest import Assignment, load  # noqa: E402
+from mgc.course.notebook import read_notebook  # noqa: E402
+from mgc.judge.checks import CheckFailure, case_rng, run_check  # noqa: E402
+from mgc.sandbox.runner import Limits, Sandbox, SandboxError  # noqa: E402
 
 EQUIVALENT = ROOT / "bench" / "equivalent_mutants.toml"
 SEED = 20261201

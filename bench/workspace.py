@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "grader"), str(ROOT)]
 
-from mgc.cells import is_solution_cell  # noqa: E402
-from mgc.manifest import load  # noqa: E402
+from mgc.course.cells import is_solution_cell  # noqa: E402
+from mgc.course.manifest import load  # noqa: E402
 
 FIRST_CHECK_SECONDS = 10.0  # Pyodide starting, then the assignment's visible checks
 LATER_CHECK_SECONDS = 0.5  # Python already running in the page

@@ -272,7 +272,7 @@ def release_notebooks() -> dict[str, bytes]:
 
     Copied into the build, never into docs/: the site serves the current release.
     """
-    from mgc.manifest import ROOT, load
+    from mgc.course.manifest import ROOT, load
 
     notebooks = {}
     for assignment in load().assignments:
@@ -296,7 +296,7 @@ def workspace_files() -> dict[str, bytes]:
     import tarfile
     from pathlib import Path
 
-    from mgc.manifest import ROOT, load
+    from mgc.course.manifest import ROOT, load
 
     sys.path.insert(0, str(ROOT / "docs"))
     import vendor
@@ -316,7 +316,7 @@ def workspace_files() -> dict[str, bytes]:
         [sys.executable, "-c", listing], capture_output=True, text=True, check=True
     )
     paths = sorted(Path(f) for f in json.loads(modules.stdout))
-    paths += [ROOT / "grader" / "mgc" / "visible_truth.json", ROOT / "course.toml"]
+    paths += [ROOT / "grader" / "mgc" / "judge" / "visible_truth.json", ROOT / "course.toml"]
     bundle = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
     made["workspace/mgc.json"] = json.dumps(bundle).encode()
     from mgc.workspace import solution_cells
@@ -383,7 +383,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = markdown.replace("{{ config.repo_url }}", config.repo_url or "")
     if "assignment" not in page.meta:
         return markdown
-    from mgc.manifest import load
+    from mgc.course.manifest import load
 
     assignment = load().assignment(page.meta["assignment"])
     intro, sections = markdown.split("\n## ", 1)
@@ -455,7 +455,7 @@ class _MathAtBuild:
         import subprocess
         import tarfile
 
-        from mgc.manifest import ROOT
+        from mgc.course.manifest import ROOT
 
         node = shutil.which("node")
         packages = sorted((ROOT / "build" / "npm").glob("mathjax-*.tgz"))

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from mgc.sandbox import DEFAULT_SECONDS
+from mgc.sandbox.runner import DEFAULT_SECONDS
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from mgc.manifest import load
+    from mgc.course.manifest import load
 
     course = load()
     if args.json:
@@ -36,17 +36,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from mgc.gradebook import GradebookError, graded_paths, write_csv, write_json
-    from mgc.grading import Options, grade_paths
-    from mgc.report import print_gradebook, print_submission
-    from mgc.sandbox import SandboxError, describe_confinement
-    from mgc.summary import print_summary, summarize, write_summary
+    from mgc.grading.run import Options, grade_paths
+    from mgc.results.gradebook import GradebookError, graded_paths, write_csv, write_json
+    from mgc.results.report import print_gradebook, print_submission
+    from mgc.results.summary import print_summary, summarize, write_summary
+    from mgc.sandbox.runner import SandboxError, describe_confinement
 
     console = Console(stderr=False)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     if jobs > 1:  # the workers' imports (torch) start now, beside the work before grading
-        from mgc.grading import PRELOAD
-        from mgc.workers import prestart
+        from mgc.grading.run import PRELOAD
+        from mgc.grading.workers import prestart
 
         prestart(PRELOAD)
     missing = [p for p in args.paths if not (p.exists() or p.is_symlink())]
@@ -99,7 +99,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.csv:
         write_csv(results, args.csv)
     if args.gradescope:
-        from mgc.exports import gradescope_results
+        from mgc.exports.platforms import gradescope_results
 
         args.gradescope.parent.mkdir(parents=True, exist_ok=True)
         data = gradescope_results(results, args.gradescope_visibility)
@@ -127,8 +127,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from mgc.grading import Options, grade_paths
-    from mgc.report import print_submission
+    from mgc.grading.run import Options, grade_paths
+    from mgc.results.report import print_submission
 
     if not args.notebook.is_file():
         print(f"mgc check: no such notebook: {args.notebook}", file=sys.stderr)
@@ -157,8 +157,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from mgc.exports import build_gradescope_zip, write_classroom_template
-    from mgc.manifest import load
+    from mgc.course.manifest import load
+    from mgc.exports.platforms import build_gradescope_zip, write_classroom_template
 
     known = [a.id for a in load().assignments]
     if args.assignment not in known:
@@ -177,7 +177,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_passed(args: argparse.Namespace) -> int:
-    from mgc.exports import passed
+    from mgc.exports.platforms import passed
 
     try:
         ok = passed(args.exercise, args.results)
@@ -299,7 +299,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from mgc.manifest import ManifestError
+    from mgc.course.manifest import ManifestError
 
     args = parser().parse_args(argv)
     try:

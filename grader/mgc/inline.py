@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 
-from mgc.checks import CheckFailure, run_check
-from mgc.probes import PROBES
+from mgc.judge.checks import CheckFailure, run_check
+from mgc.probes.probes import PROBES
 
 
 class TestCellFailure(CheckFailure):

@@ -7,7 +7,7 @@ preprocessor takes the place of nbgrader's `Execute` in
 `Autograde.autograde_preprocessors` (see nbgrader_config.py). It starts no
 kernel and executes no cell. It writes the sanitized notebook that nbgrader
 hands it (locked test cells already restored from the source) to a private
-temporary file, grades it with `mgc.grading.grade_notebook` (every exercise in
+temporary file, grades it with `mgc.grading.run.grade_notebook` (every exercise in
 its own confined child), and turns each verdict into the outputs of that
 exercise's test cell:
 
@@ -30,11 +30,11 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Float, Int
 
-from mgc.cells import is_test_cell
-from mgc.grading import Options, SubmissionResult, grade_notebook, warm_up
-from mgc.manifest import ROOT, Assignment, Course, load
-from mgc.notebook import missing_test_cells
-from mgc.sandbox import DEFAULT_SECONDS
+from mgc.course.cells import is_test_cell
+from mgc.course.manifest import ROOT, Assignment, Course, load
+from mgc.course.notebook import missing_test_cells
+from mgc.grading.run import Options, SubmissionResult, grade_notebook, warm_up
+from mgc.sandbox.runner import DEFAULT_SECONDS
 
 _RUN_SEED: int | None = None  # drawn once per process: one `nbgrader autograde` run, one seed
 

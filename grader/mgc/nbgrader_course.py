@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mgc.manifest import ROOT
+from mgc.course.manifest import ROOT
 
 
 class NbgraderError(Exception):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from mgc.manifest import ROOT, Assignment, Course, load
+from mgc.course.manifest import ROOT, Assignment, Course, load
 from mgc.nbgrader_course import NbgraderError, nbgrader
 
 
@@ -98,12 +98,12 @@ def generate(course: Course, release_dir: Path, root: Path = ROOT, record: bool 
 
 
 def visible_truths(course: Course, root: Path = ROOT) -> list[dict]:
-    """Every answer the visible checks ask mgc.expected for, computed with PyTorch: each
+    """Every answer the visible checks ask mgc.judge.expected for, computed with PyTorch: each
     assignment's visible checks are run on its solution notebook, in the sandbox."""
-    from mgc import expected
-    from mgc.checks import run_check
-    from mgc.notebook import read_notebook, student_code
-    from mgc.sandbox import Sandbox
+    from mgc.course.notebook import read_notebook, student_code
+    from mgc.judge import expected
+    from mgc.judge.checks import run_check
+    from mgc.sandbox.runner import Sandbox
 
     answers: dict[str, dict] = {}
     with expected.recording() as asked:
@@ -118,11 +118,11 @@ def visible_truths(course: Course, root: Path = ROOT) -> list[dict]:
 
 
 def write_visible_truths(course: Course, path: Path | None = None) -> bool:
-    """Write the visible cases' answers where mgc.expected reads them (one per line); True if
+    """Write the visible cases' answers where mgc.judge.expected reads them (one per line); True if
     they changed. An answer that agrees with the recorded one within the graders' own tolerance
     keeps the recorded digits: PyTorch's float64 reductions differ in the last bits from one CPU
     to another, and a release must not rewrite the file for that."""
-    from mgc.expected import SHIPPED, same_answer
+    from mgc.judge.expected import SHIPPED, same_answer
 
     path = path or SHIPPED
     recorded = {}

@@ -12,10 +12,10 @@ import gc
 import json
 import traceback
 
-from mgc.cells import is_solution_cell, is_student_code
-from mgc.checks import CheckFailure, run_check
+from mgc.course.cells import is_solution_cell, is_student_code
+from mgc.course.manifest import load
 from mgc.inline import InlineRunner
-from mgc.manifest import load
+from mgc.judge.checks import CheckFailure, run_check
 
 
 def solution_cells(notebook: dict) -> list[dict]:

@@ -14,8 +14,8 @@ import subprocess
 import sys
 
 import attacks
-from mgc import syscalls
-from mgc.sandbox import Limits, Sandbox, SandboxError, confinement
+from mgc.sandbox import syscalls
+from mgc.sandbox.runner import Limits, Sandbox, SandboxError, confinement
 
 
 def main() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mgc.checks import CheckFailure, case_rng, run_check
-from mgc.manifest import ROOT, load
-from mgc.notebook import read_notebook, student_code
-from mgc.sandbox import Limits, Sandbox, SandboxError
+from mgc.course.manifest import ROOT, load
+from mgc.course.notebook import read_notebook, student_code
+from mgc.judge.checks import CheckFailure, case_rng, run_check
+from mgc.sandbox.runner import Limits, Sandbox, SandboxError
 
 
 def solution_cells(assignment: str) -> list[str]:

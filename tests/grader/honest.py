@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pyseccomp
 import pytest
-from mgc.manifest import ROOT
+from mgc.course.manifest import ROOT
 
 from tests.conftest import require
 from tests.grader import attacks
 
 USER = "mgc-test-instructor"
 SYSTEM_PYTHON = "/usr/bin/python3"
-SANDBOX_MODULES = ("__init__.py", "sandbox.py", "payload.py", "probes.py", "handed.py", "standins.py")
-SANDBOX_MODULES += ("child.py", "launcher.py", "interpreter.py", "syscalls.py", "tamper.py")
+SANDBOX_MODULES = ("__init__.py", "sandbox", "probes", "judge/__init__.py", "judge/tamper.py")  # all it needs
 
 
 def _user() -> pwd.struct_passwd:
@@ -39,9 +38,13 @@ def workspace(tmp_path_factory) -> Path:
     require(os.access(SYSTEM_PYTHON, os.X_OK), "needs Debian's python3")
     require(shutil.which("bwrap") is not None, "needs bubblewrap")
     folder = tmp_path_factory.mktemp("as-user")
-    (folder / "mgc").mkdir()
     for name in SANDBOX_MODULES:
-        shutil.copy(ROOT / "grader" / "mgc" / name, folder / "mgc" / name)
+        source, target = ROOT / "grader" / "mgc" / name, folder / "mgc" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
     shutil.copy(Path(attacks.__file__), folder / "attacks.py")
     shutil.copy(pyseccomp.__file__, folder / "pyseccomp.py")  # one file over the system's libseccomp
     shutil.copy(Path(__file__).with_name("as_user.py"), folder / "as_user.py")
@@ -63,7 +66,7 @@ def _targets(folder: Path) -> dict[str, str]:
         "repository": str(ROOT),
         "solution": str(ROOT / "solutions" / "engine" / "engine.ipynb"),
         "classmate": str(folder / "classmate.ipynb"),
-        "grader_module": str(folder / "mgc" / "probes.py"),
+        "grader_module": str(folder / "mgc" / "probes" / "probes.py"),
         "venv": str(folder),
         "reference": str(folder / "secret.txt"),
         "grader_pid": "1",  # as_user.py puts its own pid here
@@ -85,7 +88,8 @@ def _attack(folder: Path, as_user: bool, env: dict[str, str] | None = None) -> d
 
 
 def test_an_ordinary_user_grades_under_bubblewrap_and_the_attacks_fail(workspace):
-    before = (workspace / "classmate.ipynb").read_text(), (workspace / "mgc" / "probes.py").read_text()
+    probes = workspace / "mgc" / "probes" / "probes.py"
+    before = (workspace / "classmate.ipynb").read_text(), probes.read_text()
     report = _attack(workspace, as_user=True)
     assert report["confinement"] == "bubblewrap" and report["filtered"]
     assert report["past_guard"] == []
@@ -96,7 +100,7 @@ def test_an_ordinary_user_grades_under_bubblewrap_and_the_attacks_fail(workspace
     assert found.pop("uid") == 65534
     assert len(found.pop("processes")) <= 3
     assert found == {}, f"the child reached: {found}"
-    after = (workspace / "classmate.ipynb").read_text(), (workspace / "mgc" / "probes.py").read_text()
+    after = (workspace / "classmate.ipynb").read_text(), probes.read_text()
     assert after == before
 
 

@@ -1,4 +1,4 @@
-"""The grader's truth (mgc.expected) runs the grader's own formulas on PyTorch tensors; here it is
+"""The grader's truth (mgc.judge.expected) runs the grader's own formulas on PyTorch tensors; here it is
 checked against PyTorch's own functions, written independently of those formulas."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import itertools
 import random
 
 import torch
-from mgc import expected
+from mgc.judge import expected
 
 F64 = torch.float64
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 from mgc.cli import main
-from mgc.exports import TORCH_PIP_ARGS
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
+from mgc.exports.platforms import TORCH_PIP_ARGS
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
@@ -91,7 +91,7 @@ def test_the_gradescope_zip_is_laid_out_as_gradescope_unpacks_it(tmp_path):
         pyproject = tomllib.loads(z.read("pyproject.toml").decode())
     # Gradescope unpacks the zip's contents into /autograder/source: everything sits at the root
     assert {"setup.sh", "run_autograder", "pyproject.toml", "course.toml", "README.md"} <= names
-    assert "grader/mgc/graders/test_exercises.py" in names and "grader/mgc/manifest.py" in names
+    assert "grader/mgc/graders/test_exercises.py" in names and "grader/mgc/course/manifest.py" in names
     assert not any(n.startswith("source/") for n in names)
     # no answers: not the reference engine, the solutions, the release or the samples
     assert not any(n.split("/")[0] in ("reference", "solutions", "exercises", "samples") for n in names)
@@ -321,7 +321,7 @@ for _target in (_root + "/results/results.json", "/autograder/results/results.js
             _note("wrote-results")
     except OSError:
         pass
-for _path in ("/source/grader/mgc/exports.py", "/source/course.toml", "/mgc-venv/pyvenv.cfg"):
+for _path in ("/source/grader/mgc/exports/platforms.py", "/source/course.toml", "/mgc-venv/pyvenv.cfg"):
     try:
         with open(_root + _path) as f:
             f.read(1)
@@ -346,8 +346,8 @@ for _obj in gc.get_objects():
     if isinstance(_obj, types.FunctionType) and "gradescope" in _obj.__name__:
         _note("writer-in-reach")
 try:
-    import mgc.exports
-    mgc.exports.gradescope_results = lambda *args, **kwargs: {"score": 999, "tests": []}
+    import mgc.exports.platforms
+    mgc.exports.platforms.gradescope_results = lambda *args, **kwargs: {"score": 999, "tests": []}
     _note("writer-patched")
 except Exception:
     pass
@@ -395,7 +395,7 @@ def test_a_hostile_stub_cannot_forge_its_gradescope_results(autograder, tmp_path
     assert results["output"].startswith(f"Graded engine.ipynb: 0 of {FULL} points.")
     assert "FORGED" not in json.dumps(results) and results["stdout_visibility"] == "hidden"
     assert {folder: _files(autograder / folder) for folder in before} == before
-    # the guard (mgc.child._guard) refuses every file it opens and then the walk of every live
+    # the guard (mgc.sandbox.child._guard) refuses every file it opens and then the walk of every live
     # object, and says so in the feedback, the only way out (test_as_user and test_forgery attack
     # the layers beneath the guard)
     notes = set(re.findall(r"ATTACK:([\w,-]*):END", json.dumps(results)))
@@ -431,7 +431,7 @@ def test_the_classroom_workflow_grades_once_and_scores_each_exercise_of_its_assi
     carried = {
         str(p.relative_to(template / ".github" / "mgc")) for p in (template / ".github" / "mgc").rglob("*")
     }
-    assert {"pyproject.toml", "course.toml", "grader/mgc/grading.py"} <= carried
+    assert {"pyproject.toml", "course.toml", "grader/mgc/grading/run.py"} <= carried
     assert not any(name.startswith(("solutions", "reference", "samples", "exercises")) for name in carried)
     venv = tmp_path / "venv"  # the carried project installs; its dependencies are this environment's
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from mgc import sandbox, syscalls
-from mgc.checks.operations import op_case
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
-from mgc.sandbox import Limits, Sandbox, SandboxError, confinement
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_paths
+from mgc.judge.checks.operations import op_case
+from mgc.sandbox import syscalls
+from mgc.sandbox.runner import Limits, Sandbox, SandboxError, confinement
+from mgc.sandbox.runner import runner as sandbox
 
 from tests.conftest import require
 from tests.grader import attacks
@@ -31,7 +32,7 @@ from tests.grader.helpers import alive, grade_sandbox, solution_cells
 
 SAMPLE = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"  # full marks
 FULL = load().assignment("engine").max_score
-BENEATH = Limits(5, 5, guarded=False)  # attacks on the layers beneath mgc.child._guard: seccomp, namespaces
+BENEATH = Limits(5, 5, guarded=False)  # attacks on the layers beneath the guard: seccomp, namespaces
 
 
 @pytest.fixture(autouse=True)
@@ -136,7 +137,7 @@ def snoop_targets(classmate: Path, port: int) -> dict[str, str]:
         "repository": str(ROOT),
         "solution": str(ROOT / "solutions" / "engine" / "engine.ipynb"),
         "classmate": str(classmate),
-        "grader_module": str(ROOT / "grader" / "mgc" / "checks" / "base.py"),
+        "grader_module": str(ROOT / "grader" / "mgc" / "judge" / "checks" / "base.py"),
         "venv": sys.prefix,
         "reference": str(ROOT / "reference" / "micrograd" / "engine.py"),
         "grader_pid": str(os.getpid()),
@@ -147,7 +148,7 @@ def snoop_targets(classmate: Path, port: int) -> dict[str, str]:
 def test_the_child_reaches_no_file_process_secret_or_socket_outside(tmp_path, monkeypatch):
     monkeypatch.setenv("MGC_TEST_SECRET", "s3cret")
     classmate = hand_in(tmp_path, "ada")
-    before = classmate.read_bytes(), (ROOT / "grader" / "mgc" / "checks" / "base.py").read_bytes()
+    before = classmate.read_bytes(), (ROOT / "grader" / "mgc" / "judge" / "checks" / "base.py").read_bytes()
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
@@ -157,7 +158,7 @@ def test_the_child_reaches_no_file_process_secret_or_socket_outside(tmp_path, mo
     assert found.pop("uid") == 65534
     assert len(found.pop("processes")) <= 3, "the child sees processes other than its own"
     assert found == {}, f"the child reached: {found}"
-    after = classmate.read_bytes(), (ROOT / "grader" / "mgc" / "checks" / "base.py").read_bytes()
+    after = classmate.read_bytes(), (ROOT / "grader" / "mgc" / "judge" / "checks" / "base.py").read_bytes()
     assert after == before
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 from mgc.cli import main
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
 
 SAMPLES = ROOT / "samples"
 MGC = [sys.executable, "-u", "-m", "mgc.cli"]

@@ -9,8 +9,8 @@ import shutil
 import nbformat
 import pytest
 from mgc.cli import main
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_paths
 
 SAMPLES = ROOT / "samples"
 
@@ -157,7 +157,7 @@ def test_parallel_grading_reuses_workers_and_matches_sequential_grading():
     ],
 )
 def test_the_student_is_the_folder_under_the_class_folder(tmp_path, notebook, given, student):
-    from mgc.grading import student_name
+    from mgc.grading.run import student_name
 
     (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / notebook).write_text("{}")

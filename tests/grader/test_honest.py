@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from mgc import nbgrader_course as nbg
-from mgc.grading import Options, grade_paths
-from mgc.manifest import load
+from mgc.course.manifest import load
+from mgc.grading.run import Options, grade_paths
 
 from tests.conftest import has_module, require
 from tests.grader import honest

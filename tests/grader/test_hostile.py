@@ -11,9 +11,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT
-from mgc.sandbox import confinement
+from mgc.course.manifest import ROOT
+from mgc.grading.run import Options, grade_paths
+from mgc.sandbox.runner import confinement
 
 from tests.conftest import require
 from tests.grader.helpers import edited, failed, grade_cells, solution_cells
@@ -92,8 +92,8 @@ ATTACKS = {
     "imports-the-grader": f"""
         import sys
         sys.path.insert(0, {str(ROOT / "grader")!r})
-        import mgc.expected  # a stand-in: the sandbox has no mgc, and imports nothing new
-        truth = mgc.expected.operation("a.exp()", [self.data], None)[0]
+        import mgc.judge.expected  # a stand-in: the sandbox has no mgc, and imports nothing new
+        truth = mgc.judge.expected.operation("a.exp()", [self.data], None)[0]
 """,
     "reads-the-solutions": f"""
         source = open({str(ROOT / "solutions" / "engine" / "engine.ipynb")!r}).read()

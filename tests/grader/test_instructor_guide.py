@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
 
 from tests.conftest import copy_of_the_course, require
 

@@ -9,10 +9,10 @@ import sys
 
 import nbformat
 import pytest
-from mgc.checks import CHECKS
 from mgc.cli import main
+from mgc.course.manifest import ROOT, ManifestError, load, parse
 from mgc.graders import GRADERS
-from mgc.manifest import ROOT, ManifestError, load, parse
+from mgc.judge.checks import CHECKS
 from mgc.release import TABLE_END, TABLE_START, exercise_table
 
 # The eight exercises the course's brief names, each of which must be graded on its own.
@@ -126,7 +126,7 @@ def test_the_readme_table_of_exercises_is_the_manifest():
 
 def test_the_pytest_graders_and_mgc_grade_give_the_same_verdicts():
     # an instructor's `pytest grader/mgc/graders --submission ...` runs the checks mgc grade calls
-    from mgc.grading import Options, grade_notebook
+    from mgc.grading.run import Options, grade_notebook
 
     ben = ROOT / "samples" / "ben" / "engine" / "engine.ipynb"
     ours = grade_notebook(ben, load().assignment("engine"), Options(seed=3), "ben")

@@ -368,7 +368,7 @@ def test_the_recursive_solution_and_the_alternatives_really_differ():
 
 
 def test_numbers_in_feedback_are_printed_as_the_code_sees_them():
-    from mgc.checks.base import fmt
+    from mgc.judge.checks.base import fmt
 
     assert fmt(2.0) == "2.0" and fmt(-3.0) == "-3.0" and fmt(2) == "2"
     assert fmt([0.5, 1e-07, 1e20, float("inf"), float("nan")]) == "[0.5, 1e-07, 1e+20, inf, nan]"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 import tomllib
 
-from mgc.manifest import ROOT, load
-from mgc.notebook import read_notebook
+from mgc.course.manifest import ROOT, load
+from mgc.course.notebook import read_notebook
 
 sys.path.insert(0, str(ROOT / "bench"))
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from mgc import nbgrader_course as nbg
-from mgc.grading import Options, grade_notebook, grade_paths
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_notebook, grade_paths
 
 from tests.conftest import has_module, require
 
@@ -80,9 +80,9 @@ for folder in {FOLDERS}:
     # makes the checks pass whatever they find, in this process
     "mallory": """
 try:
-    import mgc.checks.base
+    import mgc.judge.checks.base
     import mgc.inline
-    mgc.checks.base.Check.run = lambda self, *args, **kwargs: []
+    mgc.judge.checks.base.Check.run = lambda self, *args, **kwargs: []
     mgc.inline.check = lambda *args, **kwargs: print("passed")
 except Exception:
     pass
@@ -123,7 +123,7 @@ def _with_attack(source: Path, attack: str, target: Path) -> None:
 def _with_locked_cell_edited(source: Path, target: Path) -> None:
     """ada's derivatives, with a line added to the locked set-up cell that breaks her gradient
     (nbgrader restores that cell). Patching builtins there no longer would: the grader's code runs on
-    its own copy of them (mgc.child)."""
+    its own copy of them (mgc.sandbox.child)."""
     notebook = nbformat.read(source, as_version=4)
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
     cell.source += "\n\nmath = None\n"

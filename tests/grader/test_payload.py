@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mgc import payload, probes
-from mgc.checks import CHECKS
-from mgc.manifest import load
+from mgc.course.manifest import load
+from mgc.judge.checks import CHECKS
+from mgc.probes import payload, probes
 
 # The grader's definitions that answer a symbol a student implements. A symbol that is a
 # method of the engine is answered by the grader's op for that method (probes.METHOD_OPS).
@@ -49,7 +49,7 @@ def test_every_symbol_with_a_grader_twin_is_listed():
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_each_payload_runs_on_its_own_beside_what_it_hands_over(exercise):
-    # as mgc.child.main runs it: what the student's code is handed in a namespace of its own, then
+    # as mgc.sandbox.child.main runs it: what the student's code is handed in a namespace of its own, then
     # the probe in another, which holds references to the handed definitions and nothing else of theirs
     check = CHECKS[exercise.id]
     handed_source, probe_source = payload.payload(check.probe, check.options)
@@ -68,10 +68,10 @@ def test_nothing_handed_to_student_code_leads_back_to_the_probe():
     # in a child, the handed namespace, which holds no probe
     import inspect
 
-    from mgc import handed
+    from mgc.probes import handed
 
     for name, value in vars(handed).items():
-        if getattr(value, "__module__", None) != "mgc.handed":
+        if getattr(value, "__module__", None) != "mgc.probes.handed":
             continue
         functions = [value] if inspect.isfunction(value) else list(vars(value).values())
         for function in filter(inspect.isfunction, functions):

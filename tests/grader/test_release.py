@@ -9,7 +9,7 @@ import shutil
 
 import nbformat
 import pytest
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
 from mgc.release import generate, sync_points
 
 from tests.conftest import has_module, require

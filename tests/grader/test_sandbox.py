@@ -6,7 +6,7 @@ import os
 import time
 
 import pytest
-from mgc.sandbox import Limits, Sandbox, SandboxError, _Child
+from mgc.sandbox.runner import Limits, Sandbox, SandboxError, _Child
 
 from tests.grader.helpers import edited, failed, grade_cells, grade_sandbox, solution_cells
 
@@ -88,7 +88,7 @@ def test_magics_and_shell_escapes_do_not_run(tmp_path):
     marker = tmp_path / "ran"
     cells = [f"!touch {marker}\n%time x = 1\nimport os\n", "y = 2"]
     import nbformat
-    from mgc.notebook import student_code
+    from mgc.course.notebook import student_code
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     box = Sandbox(student_code(nb))
@@ -101,7 +101,7 @@ def test_a_cell_of_many_magics_is_not_handed_to_ipython():
     # IPython re-reads a cell once per magic, in the grading process and outside every time limit:
     # a red team's 64 KB cell of 8,000 `%time x` took 69 s. Past the budget, magics become `pass`
     import nbformat
-    from mgc.notebook import student_code
+    from mgc.course.notebook import student_code
 
     bomb = "%time x\n" * 8000
     honest = "%matplotlib inline\nx = 1\n"
@@ -133,7 +133,7 @@ def test_a_cell_that_fails_to_run_is_named_in_every_exercise_it_breaks():
 
 
 def test_a_child_that_stops_reading_its_input_is_cut_off_by_the_deadline():
-    # student code can no longer stop reading (it holds no descriptor: mgc.child._guard), so the
+    # student code can no longer stop reading (it holds no descriptor: mgc.sandbox.child._guard), so the
     # parent's side is tested on a pipe that nobody reads
     unread, requests = os.pipe()
     reports, unwritten = os.pipe()

@@ -16,7 +16,7 @@ import termios
 
 import nbformat
 from mgc.cli import main
-from mgc.manifest import ROOT
+from mgc.course.manifest import ROOT
 
 SAMPLES = ROOT / "samples"  # ben assigns in __add__, cleo writes 1 - t for tanh, eve hands in the stubs
 

@@ -8,12 +8,12 @@ import sys
 
 import nbformat
 import pytest
-from mgc.checks.operations import op_case
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
-from mgc.notebook import read_notebook, student_code
-from mgc.sandbox import Limits, Sandbox, SandboxError, compiled_cells, confinement
-from mgc.tamper import reaches
+from mgc.course.manifest import ROOT, load
+from mgc.course.notebook import read_notebook, student_code
+from mgc.grading.run import Options, grade_paths
+from mgc.judge.checks.operations import op_case
+from mgc.judge.tamper import reaches
+from mgc.sandbox.runner import Limits, Sandbox, SandboxError, compiled_cells, confinement
 
 from tests.conftest import require
 from tests.grader import attacks
@@ -155,7 +155,7 @@ def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
 def test_a_notebook_that_follows_the_graders_operations_finds_no_probe(tmp_path):
     # a third red team's: the stubs' __init__, run by the probe, reached the payload's globals through
     # the grader's own op_* methods on the isolated class and swapped `evaluate` (14 of 17 points).
-    # Those methods now live in a namespace of their own (mgc.handed), which holds no probe.
+    # Those methods now live in a namespace of their own (mgc.probes.handed), which holds no probe.
     require(confinement() == "bubblewrap", "grading needs bubblewrap")
     notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
     value = next(

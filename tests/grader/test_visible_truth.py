@@ -11,9 +11,9 @@ import sys
 
 import nbformat
 import pytest
-from mgc import expected
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_paths
+from mgc.judge import expected
 from mgc.release import visible_truths
 
 from tests.conftest import copy_of_the_course
@@ -56,7 +56,7 @@ def test_every_visible_check_gives_todays_verdicts_without_pytorch(monkeypatch):
         expected.shipped.cache_clear()
     script = WITHOUT_TORCH + (
         "import json\n"
-        "from mgc.grading import Options, grade_paths\n"
+        "from mgc.grading.run import Options, grade_paths\n"
         f"paths = {[str(p) for p in [*SOLUTIONS, *SAMPLES]]!r}\n"
         "from pathlib import Path\n"
         "results = grade_paths(list(map(Path, paths)), Options(visible_only=True, seed=1))\n"

@@ -1,4 +1,4 @@
-"""Workers that die or hang cost their own task at most, never the others' (mgc.workers)."""
+"""Workers that die or hang cost their own task at most, never the others' (mgc.grading.workers)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
-from mgc.workers import Lost, run_tasks
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_paths
+from mgc.grading.workers import Lost, run_tasks
 
 from tests.grader.helpers import alive
 
@@ -58,7 +58,7 @@ def test_a_worker_that_dies_while_grading_is_reported_not_graded_and_not_zero(tm
         target = tmp_path / student / "engine"
         target.mkdir(parents=True)
         (target / "engine.ipynb").write_bytes((ROOT / "samples/ada/engine/engine.ipynb").read_bytes())
-    monkeypatch.setattr("mgc.grading._grade_in_worker", _dies_on_ben)
+    monkeypatch.setattr("mgc.grading.run._grade_in_worker", _dies_on_ben)
     results = {r.student: r for r in grade_paths([tmp_path], Options(seed=1, time_limit=3.0), jobs=2)}
     assert results["ada"].graded and results["ada"].score == load().assignment("engine").max_score
     assert not results["ben"].graded and not results["ben"].counts
@@ -67,7 +67,7 @@ def test_a_worker_that_dies_while_grading_is_reported_not_graded_and_not_zero(tm
 
 
 def _dies_on_ben(job):
-    from mgc.grading import grade_task
+    from mgc.grading.run import grade_task
 
     task, options = job
     if task.student == "ben":
@@ -77,8 +77,8 @@ def _dies_on_ben(job):
 
 KILLED_EARLY = """
 import os, sys, time, multiprocessing.forkserver
-from mgc.workers import prestart
-prestart(("mgc.dies_with_parent", "slow_to_import"))
+from mgc.grading.workers import prestart
+prestart(("mgc.grading.dies_with_parent", "slow_to_import"))
 print(multiprocessing.forkserver._forkserver._forkserver_pid, flush=True)
 time.sleep(float(sys.argv[1]))
 os.kill(os.getpid(), 9)

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 from mgc import nbgrader_course as nbg
-from mgc.cells import is_solution_cell
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
+from mgc.course.cells import is_solution_cell
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_paths
 from mgc.workspace import filled, run_checks, solution_cells
 
 from tests.conftest import has_module, require

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from mgc.manifest import ROOT
+from mgc.course.manifest import ROOT
 
 from tests.conftest import has_module, require
 

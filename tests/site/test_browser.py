@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mgc.manifest import ROOT
+from mgc.course.manifest import ROOT
 
 
 def _page_urls(site: Path) -> list[str]:

@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from mgc.manifest import ROOT, load
+from mgc.course.manifest import ROOT, load
 
 LESSONS = [
     "01-derivatives", "02-value", "03-manual-backprop", "04-neuron", "05-backward", "06-accumulation",

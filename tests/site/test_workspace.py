@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from mgc.cells import is_solution_cell
-from mgc.grading import Options, grade_paths
-from mgc.manifest import ROOT, load
+from mgc.course.cells import is_solution_cell
+from mgc.course.manifest import ROOT, load
+from mgc.grading.run import Options, grade_paths
 from mgc.workspace import filled
 
 MISTAKES = {  # assignment: (solution text, what a student writes instead, the hint it must get)

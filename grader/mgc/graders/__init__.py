@@ -5,7 +5,7 @@ notebook name the submission has, or --assignment):
 
     pytest grader/mgc/graders --submission path/to/engine.ipynb
 
-`mgc grade` runs the same checks on the same cases (mgc.grading.grade_exercise), without
+`mgc grade` runs the same checks on the same cases (mgc.grading.run.grade_exercise), without
 pytest's start-up for every notebook; a test holds the two to the same verdicts.
 """
 

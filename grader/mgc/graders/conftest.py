@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mgc.checks import case_rng, run_check
-from mgc.manifest import load
-from mgc.notebook import read_notebook, student_code
-from mgc.sandbox import DEFAULT_SECONDS, Limits, Sandbox
+from mgc.course.manifest import load
+from mgc.course.notebook import read_notebook, student_code
+from mgc.judge.checks import case_rng, run_check
+from mgc.sandbox.runner import DEFAULT_SECONDS, Limits, Sandbox
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

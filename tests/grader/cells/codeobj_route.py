@@ -1,5 +1,5 @@
 # A second red team's route to main's pipes, past the first scan (after forger_answers.py). With
-# the answers, it scored 17/17 from stubs, unflagged; mgc.child._guard now refuses it.
+# the answers, it scored 17/17 from stubs, unflagged; mgc.sandbox.child._guard now refuses it.
 # Names renamed after the scan: a generator's gi_code (not flagged) .replace(co_names=...) turns
 # harmless names into f_back/f_locals, and type(lambda: 0) makes a function of it. locals() at a
 # cell's top level is the notebook's namespace (and it is not flagged, unlike globals()).

@@ -1,5 +1,5 @@
 # A second red team's route to main's pipes, past the first scan (after forger_answers.py). With
-# the answers, it scored 17/17 from stubs, unflagged; mgc.child._guard now refuses it.
+# the answers, it scored 17/17 from stubs, unflagged; mgc.sandbox.child._guard now refuses it.
 # getattr in disguise: string.Formatter.get_field follows a dotted field name; the scan only
 # judges strings that are single identifiers, and "0.a.b" is not one.
 import string

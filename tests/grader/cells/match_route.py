@@ -1,5 +1,5 @@
 # A second red team's route to main's pipes, past the first scan (after forger_answers.py). With
-# the answers, it scored 17/17 from stubs, unflagged; mgc.child._guard now refuses it.
+# the answers, it scored 17/17 from stubs, unflagged; mgc.sandbox.child._guard now refuses it.
 # Frames through a match statement's class pattern: its keyword names are bare strings in the AST.
 try:
     1 / 0

@@ -1,5 +1,5 @@
 # A red team's cell: speaks the child's protocol itself and answers every case with plain floats
-# and central differences. No sandbox stops code from lying inside its own child: mgc.tamper
+# and central differences. No sandbox stops code from lying inside its own child: mgc.judge.tamper
 # names what such code reaches for.
 # --- attack: speak the child's protocol myself: claim "loaded", read the request, answer it, exit
 import os as _os, sys as _sys, json as _j, math as _m, marshal as _ms

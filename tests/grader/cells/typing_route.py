@@ -1,5 +1,5 @@
 # A second red team's route to main's pipes, past the first scan (after forger_answers.py). With
-# the answers, it scored 17/17 from stubs, unflagged; mgc.child._guard now refuses it.
+# the answers, it scored 17/17 from stubs, unflagged; mgc.sandbox.child._guard now refuses it.
 # eval in disguise: typing.get_type_hints evaluates string annotations (any expression) in the
 # function's globals; the scan never reads code inside a string that is not one identifier.
 import typing

@@ -1,0 +1,1 @@
+"""Grades and graders for other places: Gradescope, GitHub Classroom and the LMS gradebooks."""

@@ -1,0 +1,233 @@
+"""Flag code that reaches for the grading machinery instead of doing the exercise.
+
+The sandbox keeps a student's code away from everything outside its child, and the
+child is never sent the answer to its exercise. What no sandbox can stop is code
+that, inside its own child, writes its own report: it can read the cases from the
+child's pipe, or hook `exec`, and answer them with numbers worked out some other way
+(finite differences of plain floats, say). Such code has to reach for the
+interpreter's or the process's machinery, which an honest micrograd notebook never
+needs. This scan reads the notebook's code (it never runs it) and names every such
+reach, so that the instructor can look; it does not change the score.
+
+It allows rather than forbids where it can: only the modules an exercise may use are
+imported silently, `sys` only for its recursion limit, and a name spelled in a string is
+judged as if it were written as an attribute. A cell it cannot read is itself named.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+import types
+
+# What honest notebooks import from the standard library: the sandbox's server imports all of it
+# before any child (mgc.sandbox.child), since a child imports nothing new; any other import there gives a
+# stand-in that fails where it is used (mgc.sandbox.standins). Neither is named here.
+ALLOWED_STDLIB = {
+    "math", "cmath", "random", "statistics", "fractions", "decimal", "numbers", "itertools", "functools",
+    "operator", "collections", "collections.abc", "dataclasses", "enum", "typing", "abc", "copy", "heapq",
+    "bisect", "graphlib", "string", "textwrap", "re", "json", "pprint", "time", "datetime", "timeit",
+    "logging", "warnings", "traceback", "linecache", "contextlib", "io", "__future__",
+}  # fmt: skip
+SYS_ALLOWED = {  # sys: deep graphs, printing, versions
+    "setrecursionlimit", "getrecursionlimit", "maxsize", "float_info", "stdout", "stderr", "version",
+    "version_info", "getsizeof", "platform",
+}  # fmt: skip
+MODULES = {  # what the known reaches are for, to say so
+    "builtins": "the interpreter's built-ins",
+    "ctypes": "raw memory",
+    "gc": "every live object",
+    "inspect": "the call stack",
+    "importlib": "the import system",
+    "marshal": "raw code objects",
+    "mmap": "shared memory",
+    "os": "the process's files and pipes",
+    "posix": "the process's files and pipes",
+    "pickle": "code run on loading",
+    "signal": "signals",
+    "socket": "sockets",
+    "subprocess": "other processes",
+    "threading": "threads",
+    "multiprocessing": "other processes",
+    "fcntl": "file descriptors",
+    "select": "file descriptors",
+    "resource": "process limits",
+    "types": "code and frame objects",
+}
+ATTRIBUTES = {  # distinctive enough to be named wherever they are spelled, strings included
+    "_getframe": "the call stack",
+    "f_back": "the call stack",
+    "f_globals": "another frame's globals",
+    "f_locals": "another frame's locals",
+    "f_builtins": "the built-ins",
+    "f_code": "a frame's code",
+    "gi_code": "a generator's code",
+    "cr_code": "a coroutine's code",
+    "co_names": "the names inside code",
+    "co_consts": "the constants inside code",
+    "co_code": "raw bytecode",
+    "tb_frame": "the call stack",
+    "tb_next": "the call stack",
+    "gi_frame": "the call stack",
+    "cr_frame": "the call stack",
+    "ag_frame": "the call stack",
+    "settrace": "a trace hook",
+    "setprofile": "a profile hook",
+    "addaudithook": "an audit hook",
+    "get_objects": "every live object",
+    "get_referrers": "every live object",
+    "attrgetter": "attributes by name",
+    "methodcaller": "methods by name",
+}
+SAFE_DUNDERS = {  # the dunders an engine defines or calls; any other reaches inside objects
+    "__init__", "__name__", "__class__", "__repr__", "__str__", "__call__", "__len__", "__iter__",
+    "__hash__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__ne__", "__bool__", "__float__",
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+    "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__iadd__", "__isub__", "__imul__",
+    "__floordiv__", "__mod__", "__round__", "__doc__", "__qualname__", "__module__", "__slots__", "__all__",
+    "__version__", "__annotations__", "__post_init__", "__getitem__", "__contains__",
+}  # fmt: skip
+NAMES = {
+    "exec": "running code built at run time",
+    "eval": "running code built at run time",
+    "compile": "running code built at run time",
+    "globals": "the module's globals",
+    "locals": "the namespace, as a dict",
+    "vars": "an object's internals",
+    "breakpoint": "the debugger",
+    "open": "files",
+}
+BY_NAME = {"getattr", "setattr", "delattr", "hasattr"}  # fine with a plain name, a reach without one
+
+
+def _modules_inside_allowed() -> dict[str, str]:
+    """The attributes of the allowed modules that are themselves modules (`random._os`, `typing.sys`)."""
+    found = {}
+    for name in sorted(ALLOWED_STDLIB):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for attr, value in vars(module).items():
+            if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in {*MODULES, "sys"}:
+                found[attr] = f"the module {value.__name__} inside {name}"
+    return found
+
+
+_inside: dict[str, str] | None = None  # computed on first use
+
+
+def _flagged_attribute(name: str) -> str | None:
+    """Why reaching for attribute `name` is flagged, or None."""
+    global _inside
+    if _inside is None:
+        _inside = _modules_inside_allowed()
+    if name in ATTRIBUTES:
+        return ATTRIBUTES[name]
+    if name.startswith("__") and name.endswith("__") and name not in SAFE_DUNDERS:
+        return "an object's internals"
+    return _inside.get(name)
+
+
+def reaches(cells: list[str]) -> list[str]:
+    """Each place in `cells` that reaches for the grading machinery: 'cell N, line L: what'."""
+    found: list[str] = []
+    for number, source in enumerate(cells, start=1):
+        try:
+            places = _scan(ast.parse(source))
+        except SyntaxError:
+            continue  # it runs nowhere: the sandbox reports the cell's error
+        except (ValueError, RecursionError, MemoryError):
+            found.append(f"cell {number}: too deeply nested or too large to read (it was not run)")
+            continue
+        found += [f"cell {number}, line {line}: {what}" for line, what in places]
+    return list(dict.fromkeys(found))
+
+
+def _scan(tree: ast.AST) -> list[tuple[int | str, str]]:
+    """The reaches in one cell's tree, as (line, what). Iterative (ast.walk): a hostile cell may nest
+    deeper than the stack."""
+    parent = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    sys_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "sys"
+    }
+    found = []
+    for node in ast.walk(tree):
+        what = _reach(node, parent.get(node), sys_names)
+        if what is not None:
+            found.append((getattr(node, "lineno", "?"), what))
+    return found
+
+
+def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | None:
+    if isinstance(node, ast.Import):
+        return next(filter(None, (_module(a.name) for a in node.names)), None)
+    if isinstance(node, ast.ImportFrom):
+        module = node.module or ""
+        names = []
+        for alias in node.names:
+            why = _flagged_attribute(alias.name)
+            if module == "sys" and alias.name not in SYS_ALLOWED:
+                why = why or "the interpreter's state"
+            if why is not None or (alias.name == "*" and module.split(".")[0] in MODULES):
+                names.append(f"imports {alias.name} from {module} ({why or 'every name'})")
+        return "; ".join(names) or _module(module)
+    if isinstance(node, ast.Attribute):
+        why = _flagged_attribute(node.attr)
+        if why is not None:
+            return f"uses .{node.attr} ({why})"
+        if isinstance(node.value, ast.Name) and node.value.id in sys_names and node.attr not in SYS_ALLOWED:
+            return f"uses sys.{node.attr} (the interpreter's state)"
+        return None
+    if isinstance(node, ast.Name):
+        return _name(node, above, sys_names)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BY_NAME:
+        name = node.args[1] if len(node.args) >= 2 else None
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return f"{node.func.id} with a name computed at run time"
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _in_string(node.value)
+    if isinstance(node, ast.MatchClass):  # case C(attr=...) looks attr up by name, as getattr does
+        flagged = [(a, _flagged_attribute(a)) for a in node.kwd_attrs]
+        return next((f"matches on .{a} ({why})" for a, why in flagged if why is not None), None)
+    return None
+
+
+def _in_string(text: str) -> str | None:
+    """A name spelled in a string, whole (`getattr(x, "name")`) or as part of a path or a format field
+    (`"0.__traceback__.tb_frame"`, string.Formatter): the distinctive ones in any part, the rest whole."""
+    if text.isidentifier():
+        why = _flagged_attribute(text)
+        return None if why is None else f"names {text} in a string ({why})"
+    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if len(text) < 4096 else ():
+        why = ATTRIBUTES.get(word) or (_flagged_attribute(word) if word.startswith("__") else None)
+        if why is not None:
+            return f"names {word} in a string ({why})"
+    return None
+
+
+def _module(name: str) -> str | None:
+    """Why importing `name` is named: only the modules of the interpreter's and the process's
+    machinery are; anything else is the standard library a notebook uses or a stand-in."""
+    top = name.split(".")[0]
+    return f"imports {name} ({MODULES[top]})" if top in MODULES else None
+
+
+def _name(node: ast.Name, above: ast.AST | None, sys_names: set[str]) -> str | None:
+    if node.id in sys_names:
+        allowed = isinstance(above, ast.Attribute) and above.attr in SYS_ALLOWED
+        is_import = isinstance(above, ast.Import)
+        return None if allowed or is_import else f"uses {node.id} itself (sys, beyond its recursion limit)"
+    if node.id in NAMES:
+        return f"uses {node.id} ({NAMES[node.id]})"
+    if node.id.startswith("__") and node.id.endswith("__") and node.id not in SAFE_DUNDERS:
+        return f"uses {node.id} (the interpreter's internals)"
+    if node.id in BY_NAME and not (isinstance(above, ast.Call) and above.func is node):
+        return f"uses {node.id} other than as a call"
+    return None
