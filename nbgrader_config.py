@@ -41,9 +41,16 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
+# The feedback pages show a student's markdown: as text, never as script (nbconvert's sanitizer).
+c.HTMLExporter.sanitize_html = True
+
 # zip_collect: an LMS's download of an assignment's submissions, one zip in
-# downloaded/<assignment>/archive/. The student's name is the start of each file's name, as
-# Canvas writes them: ada_12345_67890_engine.ipynb, ben_late_23456_78901_engine.ipynb.
-c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[^/_]+)_(?:late_)?(?:\d+_)*(?P<file_id>[a-z]+\.ipynb)$"
-)
+# downloaded/<assignment>/archive/. mgc's collector reads the student from the top of the download
+# by Canvas's, Moodle's and Blackboard's own file names (mgc.nbgrader_collect), and stops, naming
+# them, at notebooks it cannot place.
+c.ZipCollectApp.collector_plugin = "mgc.nbgrader_collect.LmsCollector"
+c.ZipCollectApp.extractor_plugin = "mgc.nbgrader_collect.SafeExtractor"  # ../ names, links, bombs
+
+# Late work costs what course.toml's [late] says, as in mgc grade; a roster gives extensions.
+c.AssignLatePenalties.plugin_class = "mgc.nbgrader_late.CourseLatePenalty"
+# c.CourseLatePenalty.roster = "roster.csv"

@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT / "grader"))
 
 from mgc.course.manifest import Assignment, load  # noqa: E402
 from mgc.course.notebook import read_notebook  # noqa: E402
-from mgc.judge.checks import CheckFailure, case_rng, run_check  # noqa: E402
-from mgc.sandbox.runner import Limits, Sandbox, SandboxError  # noqa: E402
+from mgc.judge.checks import run_assignment  # noqa: E402
+from mgc.judge.verdict import Status  # noqa: E402
+from mgc.sandbox.runner import Limits, Sandbox  # noqa: E402
 
 EQUIVALENT = ROOT / "bench" / "equivalent_mutants.toml"
 SEED = 20261201
@@ -230,14 +231,12 @@ def exercise_of(function: str, assignment: Assignment) -> str | None:
 
 def failures(cells: list[str], assignment: Assignment) -> set[str]:
     """The exercises of `assignment` that `cells` lose, graded with a fixed seed."""
-    lost = set()
     with Sandbox(cells, Limits(4.0, 4.0)) as box:
-        for exercise in assignment.exercises:
-            try:
-                run_check(exercise.id, box, case_rng(SEED, exercise.id))
-            except (CheckFailure, SandboxError):
-                lost.add(exercise.id)
-    return lost
+        verdicts = run_assignment(assignment, box, SEED)
+    broken = [v for v in verdicts if v.status is Status.NOT_GRADED]
+    if broken:  # the grader's own failure must never pass for a killed mutant
+        raise RuntimeError(f"not graded: {broken[0].message}")
+    return {v.exercise for v in verdicts if not v.passed}
 
 
 def main() -> int:

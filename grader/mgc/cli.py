@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import signal
 import sys
 from collections.abc import Sequence
@@ -18,7 +17,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from mgc.course.manifest import load
+from mgc.exports import VISIBILITIES
+from mgc.exports.lms import FORMATS as LMS_FORMATS
+from mgc.results.report import plain_line
 from mgc.sandbox.runner import DEFAULT_SECONDS
+from mgc.term import account
+from mgc.term.roster import RosterError
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -37,10 +42,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from mgc.grading.run import Options, grade_paths
-    from mgc.results.gradebook import GradebookError, graded_paths, write_csv, write_json
+    from mgc.judge.checks import draw_seed
+    from mgc.results import gradebook
     from mgc.results.report import print_gradebook, print_submission
     from mgc.results.summary import print_summary, summarize, write_summary
-    from mgc.sandbox.runner import SandboxError, describe_confinement
+    from mgc.sandbox import SandboxError
+    from mgc.sandbox.runner import describe_confinement
 
     console = Console(stderr=False)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
@@ -60,26 +67,32 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print("mgc grade: --resume needs the --json or --csv gradebook to resume", file=sys.stderr)
         return 2
     try:
-        books = [f for f in (args.json, args.csv) if f]
-        held = [graded_paths(f) for f in books]  # refuses, before any grading, a file no gradebook
-        skip = frozenset().union(*held) if args.resume else frozenset()
-        print(describe_confinement())
-    except (SandboxError, GradebookError) as error:
+        roster = _roster(args.roster)
+        shard = _shard(args.shard)
+    except (RosterError, ValueError) as error:
         print(f"mgc grade: {error}", file=sys.stderr)
         return 2
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    books = [f for f in (args.json, args.csv) if f]
+    try:
+        held = [gradebook.graded_paths(f) for f in books]  # refuses, before any grading, a file no gradebook
+        skip = frozenset().union(*held) if args.resume else frozenset()
+        print(describe_confinement())
+    except (SandboxError, gradebook.GradebookError) as error:
+        print(f"mgc grade: {error}", file=sys.stderr)
+        return 2
+    seed = args.seed if args.seed is not None else draw_seed()
     options = Options(visible_only=False, seed=seed, time_limit=args.time_limit)
     done: list = []
 
     def finished(result) -> None:
         done.append(result)
-        if not args.gradebook_only:
+        if not (args.gradebook_only or args.quiet):
             print_submission(result, console, args.details)
 
     interrupted = False
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        results = grade_paths(args.paths, options, finished, jobs, not args.no_progress, skip)
+        results = grade_paths(args.paths, options, finished, jobs, not args.no_progress, skip, shard)
     except KeyboardInterrupt:
         interrupted, results = True, done
     if not results and not interrupted:
@@ -88,35 +101,151 @@ def cmd_grade(args: argparse.Namespace) -> int:
             return 0
         print(f"mgc grade: no notebooks found under {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
-    print_gradebook(results, console)
-    summaries = summarize(results)
-    print_summary(summaries, console)
-    if args.summary:
-        write_summary(summaries, args.summary)
+    # the whole gradebook, this run's rows merged in, every student on the roster accounted for:
+    # what is written, printed and summarized
+    whole = gradebook.merged(gradebook.read(books[0]) if books else [], results)
+    graded = sorted({r.assignment for r in whole if r.assignment})
+    if not shard:  # a part's rows are accounted for when the parts are merged (mgc gradebook merge)
+        whole = account(whole, load(), roster, graded)
+    for book in books:
+        gradebook.save(whole, book, seed)
+    print_gradebook(whole, console)
+    if not args.gradebook_only:
+        summaries = summarize(whole)
+        print_summary(summaries, console)
+        if args.summary:
+            write_summary(summaries, args.summary)
     print(f"The random cases of this run come back with --seed {seed}.")
-    if args.json:
-        write_json(results, args.json, seed)
-    if args.csv:
-        write_csv(results, args.csv)
     if args.gradescope:
-        from mgc.exports.platforms import gradescope_results
+        from mgc.exports.gradescope import gradescope_results
 
         args.gradescope.parent.mkdir(parents=True, exist_ok=True)
         data = gradescope_results(results, args.gradescope_visibility)
         args.gradescope.write_text(json.dumps(data, indent=2) + "\n")
     if interrupted:
-        kept = " and ".join(str(f) for f in (args.json, args.csv) if f) or "no file (give --json or --csv)"
+        kept = " and ".join(str(f) for f in books) or "no file (give --json or --csv)"
         print(
             f"mgc grade: interrupted after {len(results)} notebook(s); their results are in {kept}. "
             "Run the same command with --resume to grade the rest.",
             file=sys.stderr,
         )
         return 130
-    lost = [r for r in results if not r.graded]
+    lost = [(r, v) for r in results for v in r.not_graded] + [
+        (r, None) for r in results if not r.verdicts and not r.graded
+    ]
     if lost:
-        print(f"mgc grade: {len(lost)} notebook(s) could not be graded:", file=sys.stderr)
-        for r in lost:
-            print(f"  {r.path}: {r.error}", file=sys.stderr)
+        print(
+            f"mgc grade: {len(lost)} exercise(s) or notebook(s) could not be graded; grade them again:",
+            file=sys.stderr,
+        )
+        for r, v in lost:
+            what = f"{r.path} {v.exercise}: {v.message}" if v else f"{r.path}: {r.reason}"
+            print(f"  {plain_line(what)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _roster(path: Path | None):
+    from mgc.term.roster import read_roster
+
+    return read_roster(path) if path else None
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    """--shard K/N: (K, N), 1 <= K <= N."""
+    if not text:
+        return None
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard {text}: write it K/N, as 2/3 for the second of three parts") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"--shard {text}: K must be from 1 to N")
+    return k, n
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """mgc gradebook merge OUT PART...: the parts of a sharded run, as one run would have written them."""
+    from mgc.course.manifest import load
+    from mgc.results import gradebook
+    from mgc.term import account
+    from mgc.term.roster import RosterError
+
+    try:
+        roster = _roster(args.roster)
+        rows: list = []
+        for part in args.parts:
+            if not part.exists():
+                raise gradebook.GradebookError(f"no such gradebook: {part}")
+            rows = gradebook.merged(rows, gradebook.read(part))
+    except (gradebook.GradebookError, RosterError) as error:
+        print(f"mgc gradebook merge: {error}", file=sys.stderr)
+        return 2
+    seeds = {r.seed for r in rows if r.seed is not None}
+    if len(seeds) > 1:
+        print(
+            f"mgc gradebook merge: the parts were graded with different seeds ({sorted(seeds)})",
+            file=sys.stderr,
+        )
+        return 2
+    rows = account(rows, load(), roster, sorted({r.assignment for r in rows if r.assignment}))
+    gradebook.save(rows, args.out, next(iter(seeds), None))
+    print(f"wrote {args.out}: {len(rows)} rows from {len(args.parts)} parts")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """mgc feedback GRADEBOOK --out DIR [--zip FILE --lms L]: a page per student and assignment."""
+    from mgc.course.manifest import load
+    from mgc.results import gradebook
+    from mgc.results.feedback import write_pages, write_zip
+    from mgc.term.roster import RosterError
+
+    try:
+        rows = gradebook.read(args.gradebook)
+        roster = _roster(args.roster)
+    except (gradebook.GradebookError, RosterError) as error:
+        print(f"mgc feedback: {error}", file=sys.stderr)
+        return 2
+    if not rows:
+        print(f"mgc feedback: no gradebook at {args.gradebook}", file=sys.stderr)
+        return 2
+    pages = write_pages(rows, args.out, load())
+    print(f"wrote {len(pages)} feedback pages into {args.out}")
+    if args.zip:
+        written = write_zip(rows, args.zip, args.lms, load(), roster)
+        print(f"wrote {written}, laid out for {args.lms}'s feedback upload")
+    return 0
+
+
+def cmd_export_grades(args: argparse.Namespace) -> int:
+    """mgc export grades --to canvas|moodle|csv --gradebook FILE --roster FILE --out FILE."""
+    from mgc.course.manifest import load
+    from mgc.exports.lms import not_graded, write_grades
+    from mgc.results import gradebook
+    from mgc.term import account
+    from mgc.term.roster import RosterError
+
+    try:
+        roster = _roster(args.roster)
+        rows = gradebook.read(args.gradebook)
+    except (gradebook.GradebookError, RosterError) as error:
+        print(f"mgc export grades: {error}", file=sys.stderr)
+        return 2
+    course = load()
+    assignments = args.assignment or sorted(
+        {r.assignment for r in rows if r.assignment},
+        key=lambda a: [x.id for x in course.assignments].index(a),
+    )
+    rows = account(rows, course, roster, assignments)
+    out = write_grades(rows, roster, course, args.to, args.out, assignments)
+    print(f"wrote {out}: {len(roster.students)} students, {', '.join(assignments)}")
+    blank = not_graded(rows)
+    if blank:
+        print(
+            f"mgc export grades: {len(blank)} score(s) left blank, not graded: grade them again",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -137,10 +266,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = results[0]
     print_submission(result, Console())
     if result.assignment is None:
-        print(result.error, file=sys.stderr)
+        print(plain_line(result.reason), file=sys.stderr)
         return 2
     print("These are the lecture's cases only; the graders also try random and awkward inputs.")
-    return 0 if all(e.status == "passed" for e in result.exercises) else 1
+    return 0 if all(v.passed for v in result.verdicts) else 1
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -158,30 +287,26 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from mgc.course.manifest import load
-    from mgc.exports.platforms import build_gradescope_zip, write_classroom_template
+    from mgc.exports import platform
 
     known = [a.id for a in load().assignments]
     if args.assignment not in known:
         problem = f"no assignment {args.assignment!r}." if args.assignment else "which assignment?"
-        what = "One zip per assignment" if args.platform == "gradescope" else "One workflow per assignment"
-        print(f"mgc export {args.platform}: {problem} {what}: {', '.join(known)}", file=sys.stderr)
+        print(
+            f"mgc export {args.platform}: {problem} One per assignment: {', '.join(known)}", file=sys.stderr
+        )
         return 2
-    if args.platform == "gradescope":
-        out = args.out or Path(f"build/gradescope-{args.assignment}.zip")
-        build_gradescope_zip(out, args.assignment, args.time_limit, args.visibility)
-    else:
-        out = args.out or Path(f"build/classroom-{args.assignment}")
-        out = write_classroom_template(out, args.assignment)
-    print(f"wrote {out}")
+    print(f"wrote {platform(args.platform).export(args)}")
     return 0
 
 
 def cmd_passed(args: argparse.Namespace) -> int:
-    from mgc.exports.platforms import passed
+    from mgc.exports.classroom import passed
+    from mgc.results.gradebook import GradebookError
 
     try:
         ok = passed(args.exercise, args.results)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, GradebookError) as error:
         print(f"mgc passed: cannot read {args.results}: {error}", file=sys.stderr)
         return 2
     print(f"{args.exercise}: {'passed' if ok else 'not passed'}")
@@ -224,6 +349,12 @@ def parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--gradebook-only", action="store_true", help="print the gradebook only")
     grade.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print the gradebook and the class summary, no table per notebook",
+    )
+    grade.add_argument(
         "--jobs", "-j", type=int, default=1, help="grade N notebooks at once (0: one per core)"
     )
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -247,9 +378,17 @@ def parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--gradescope", type=Path, metavar="FILE", help="also write Gradescope's results.json")
     grade.add_argument(
+        "--roster", type=Path, metavar="FILE", help="the class roster (an LMS's CSV): a row for every student"
+    )
+    grade.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade the K-th of N parts of the class (merge them: mgc gradebook merge)",
+    )
+    grade.add_argument(
         "--gradescope-visibility",
         default="visible",
-        choices=["visible", "hidden", "after_due_date", "after_published"],
+        choices=VISIBILITIES,
         help="when Gradescope shows the results to students",
     )
     grade.set_defaults(run=cmd_grade)
@@ -268,28 +407,47 @@ def parser() -> argparse.ArgumentParser:
     rel.add_argument("--to", type=Path, default=None, help="release folder (default: exercises/)")
     rel.set_defaults(run=cmd_release)
 
-    export = sub.add_parser("export", help="an autograder for Gradescope or a workflow for GitHub Classroom")
-    export.add_argument("platform", choices=["gradescope", "classroom"])
-    export.add_argument(
-        "assignment", nargs="?", default=None, help="the assignment this autograder or workflow grades"
+    from mgc.exports import PLATFORMS, platform
+
+    export = sub.add_parser("export", help="an autograder for a platform: " + ", ".join(PLATFORMS))
+    platforms = export.add_subparsers(dest="platform", required=True)
+    for name in PLATFORMS:
+        module = platform(name)
+        one = platforms.add_parser(name, help=module.__doc__.splitlines()[0])
+        one.add_argument("assignment", nargs="?", default=None, help="the assignment it grades")
+        one.add_argument("--out", type=Path, default=None, help="where to write it (default: under build/)")
+        module.add_arguments(one)
+        one.set_defaults(run=cmd_export)
+
+    grades = platforms.add_parser("grades", help="the gradebook as an LMS imports it")
+    grades.add_argument("--to", required=True, choices=LMS_FORMATS, help="the LMS's format")
+    grades.add_argument(
+        "--gradebook", required=True, type=Path, help="an mgc grade --json (or --csv) gradebook"
     )
-    export.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="Gradescope: the zip (build/gradescope-ASSIGNMENT.zip); Classroom: the template "
-        "repository to write .github/ into (build/classroom-ASSIGNMENT)",
+    grades.add_argument("--roster", required=True, type=Path, help="the class roster (the LMS's own export)")
+    grades.add_argument("--out", required=True, type=Path, help="the file to import")
+    grades.add_argument("--assignment", action="append", help="only these assignments (default: all graded)")
+    grades.set_defaults(run=cmd_export_grades)
+
+    book = sub.add_parser("gradebook", help="gradebooks: merge the parts of a sharded run")
+    books = book.add_subparsers(dest="action", required=True)
+    merge = books.add_parser("merge", help="join gradebooks (mgc grade --shard K/N) into one")
+    merge.add_argument("out", type=Path, help="the gradebook to write (.json or .csv)")
+    merge.add_argument("parts", nargs="+", type=Path, help="the parts")
+    merge.add_argument("--roster", type=Path, help="the class roster: a row for every student")
+    merge.set_defaults(run=cmd_merge)
+
+    feedback = sub.add_parser("feedback", help="a feedback page per student and assignment, from a gradebook")
+    feedback.add_argument("gradebook", type=Path, help="an mgc grade --json gradebook")
+    feedback.add_argument("--out", type=Path, default=Path("feedback-pages"), help="the folder for the pages")
+    feedback.add_argument(
+        "--zip", type=Path, help="also a zip of them, laid out for the LMS's feedback upload"
     )
-    export.add_argument(
-        "--time-limit", type=float, default=DEFAULT_SECONDS, help="Gradescope: seconds per exercise"
+    feedback.add_argument(
+        "--lms", default="moodle", choices=("canvas", "moodle"), help="whose layout the zip has"
     )
-    export.add_argument(
-        "--visibility",
-        default="visible",
-        choices=["visible", "hidden", "after_due_date", "after_published"],
-        help="Gradescope: when students see the results",
-    )
-    export.set_defaults(run=cmd_export)
+    feedback.add_argument("--roster", type=Path, help="the class roster (names and ids for the LMS's layout)")
+    feedback.set_defaults(run=cmd_feedback)
 
     done = sub.add_parser("passed", help="exit 0 if EXERCISE passed in an `mgc grade --json` file")
     done.add_argument("exercise")

@@ -10,13 +10,15 @@ student's code only in the sandbox.
 
 from __future__ import annotations
 
+import functools
 import json
 
-from mgc.judge.checks import CheckFailure, run_check
-from mgc.probes.probes import PROBES
+from mgc.course.manifest import load
+from mgc.judge.checks import run_exercise
+from mgc.probes.payload import payload
 
 
-class TestCellFailure(CheckFailure):
+class TestCellFailure(AssertionError):
     """A failed test cell. Jupyter shows `_render_traceback_` in place of the traceback (IPython's
     hook for exceptions that explain themselves), so the student reads the feedback alone, not
     the grader's frames."""
@@ -28,21 +30,32 @@ class TestCellFailure(CheckFailure):
 
 
 class InlineRunner:
-    """Runs probes in this process, on a namespace (a notebook's globals)."""
+    """Runs probes in this process, on a namespace (a notebook's globals), from the same payload a
+    sandbox's child is sent, in the same two namespaces (mgc.sandbox.child.main)."""
 
     def __init__(self, namespace: dict) -> None:
         self.namespace = namespace
 
     def probe(self, name: str, cases: list[dict], **options: object) -> list[dict]:
-        results = PROBES[name](self.namespace, cases, **options)
+        handed_code, probe_code = _compiled(name, json.dumps(options, sort_keys=True))
+        handed: dict = {"__name__": "mgc_handed"}
+        exec(handed_code, handed)
+        grader = {"__name__": "mgc_probes"} | {k: v for k, v in handed.items() if not k.startswith("__")}
+        exec(probe_code, grader)
+        results = grader[name](self.namespace, cases, **options)
         return json.loads(json.dumps(results))  # exactly what would cross the sandbox's pipe
+
+
+@functools.cache
+def _compiled(probe: str, options: str):
+    handed, probes = payload(probe, json.loads(options))
+    return compile(handed, "<mgc handed>", "exec"), compile(probes, "<mgc probes>", "exec")
 
 
 def check(exercise_id: str, namespace: dict) -> None:
     """Run exercise `exercise_id`'s visible check (the lecture's cases) on `namespace`: what a
-    notebook's test cell shows students. Raises CheckFailure with the feedback when it fails."""
-    try:
-        run_check(exercise_id, InlineRunner(namespace), None)
-    except CheckFailure as failure:
-        raise TestCellFailure(str(failure)) from None
+    notebook's test cell shows students. Raises TestCellFailure with the feedback when it fails."""
+    verdict = run_exercise(load().exercise(exercise_id), InlineRunner(namespace), None)
+    if not verdict.passed:
+        raise TestCellFailure(verdict.feedback)
     print(f"{exercise_id}: the lecture's cases pass")

@@ -7,7 +7,7 @@ preprocessor takes the place of nbgrader's `Execute` in
 `Autograde.autograde_preprocessors` (see nbgrader_config.py). It starts no
 kernel and executes no cell. It writes the sanitized notebook that nbgrader
 hands it (locked test cells already restored from the source) to a private
-temporary file, grades it with `mgc.grading.run.grade_notebook` (every exercise in
+temporary file, grades it with `mgc.grading.run.grade_file` (every exercise in
 its own confined child), and turns each verdict into the outputs of that
 exercise's test cell:
 
@@ -22,7 +22,7 @@ no output at all, SaveAutoGrades would give it full points.
 
 from __future__ import annotations
 
-import random
+import functools
 import tempfile
 from pathlib import Path
 
@@ -30,21 +30,20 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Float, Int
 
-from mgc.course.cells import is_test_cell
-from mgc.course.manifest import ROOT, Assignment, Course, load
+from mgc.course.cells import grade_id, is_test_cell
+from mgc.course.manifest import Assignment, Course, load
 from mgc.course.notebook import missing_test_cells
-from mgc.grading.run import Options, SubmissionResult, grade_notebook, warm_up
+from mgc.grading.run import Options, grade_file, warm_up
+from mgc.judge.checks import draw_seed
+from mgc.judge.verdict import Status
+from mgc.results.result import SubmissionResult
 from mgc.sandbox.runner import DEFAULT_SECONDS
 
-_RUN_SEED: int | None = None  # drawn once per process: one `nbgrader autograde` run, one seed
 
-
+@functools.cache
 def run_seed() -> int:
-    """This process's seed for the random cases, the same for every notebook it grades."""
-    global _RUN_SEED
-    if _RUN_SEED is None:
-        _RUN_SEED = random.SystemRandom().randrange(2**31)
-    return _RUN_SEED
+    """This process's seed for the random cases: one `nbgrader autograde` run, one seed."""
+    return draw_seed()
 
 
 # ---- the notebook's test cells and their verdicts ---------------------------------------------
@@ -55,16 +54,9 @@ def test_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if c.cell_type == "code" and is_test_cell(c)]
 
 
-def _grade_id(cell: nbformat.NotebookNode) -> str:
-    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
-
-
 def assignment_of(nb: nbformat.NotebookNode, course: Course) -> Assignment | None:
-    """The one assignment whose exercises' test cells (by grade_id) this notebook holds; None when
-    it holds none, or cells of more than one assignment."""
-    owners = {e.test_cell: a for a in course.assignments for e in a.exercises}
-    found = {owners[gid].id: owners[gid] for gid in map(_grade_id, test_cells(nb)) if gid in owners}
-    return next(iter(found.values())) if len(found) == 1 else None
+    """The assignment this notebook's own cells name (Course.assignment_of: the one rule)."""
+    return course.assignment_of(grade_id(c) for c in nb.cells)
 
 
 def passed_output(exercise_id: str, points: float, note: str = "") -> nbformat.NotebookNode:
@@ -80,18 +72,16 @@ def failed_output(ename: str, message: str) -> nbformat.NotebookNode:
 
 def verdict_outputs(assignment: Assignment, result: SubmissionResult) -> dict[str, nbformat.NotebookNode]:
     """{test cell grade_id: its output} for every exercise of the assignment."""
-    by_id = {e.id: e for e in result.exercises}
+    by_id = {v.exercise: v for v in result.verdicts}
     outputs = {}
     for exercise in assignment.exercises:
         verdict = by_id.get(exercise.id)
         if verdict is None:
             output = failed_output("GraderError", f"{exercise.id}: mgc reported no verdict")
-        elif verdict.status == "passed":
-            output = passed_output(exercise.id, verdict.score, verdict.feedback)
-        elif verdict.status == "failed":
+        elif verdict.status is Status.PASSED:
+            output = passed_output(exercise.id, verdict.points, verdict.message)
+        else:
             output = failed_output("CheckFailure", verdict.feedback)
-        else:  # the grader itself broke on this exercise: mgc grade scores it 0 as well
-            output = failed_output("GraderError", verdict.feedback)
         outputs[exercise.test_cell] = output
     return outputs
 
@@ -106,13 +96,13 @@ def grade_copy(
     with tempfile.TemporaryDirectory(prefix="mgc-autograde-") as folder:
         path = Path(folder) / assignment.notebook_name
         nbformat.write(nb, path)
-        return grade_notebook(path, assignment, options, student)
+        return grade_file(path, student, options, expected=assignment)
 
 
 def _source_test_cell(assignment: Assignment, exercise, nb_minor: int) -> nbformat.NotebookNode:
     """The exercise's test cell as the course's source notebook has it (for nbgrader to score)."""
-    source = nbformat.read(ROOT / assignment.notebook, as_version=4)
-    (cell,) = [c for c in source.cells if _grade_id(c) == exercise.test_cell]
+    source = nbformat.read(load().root / assignment.notebook, as_version=4)
+    (cell,) = [c for c in source.cells if grade_id(c) == exercise.test_cell]
     if nb_minor < 5:  # cell ids came with nbformat 4.5
         cell.pop("id", None)
     return cell
@@ -130,19 +120,19 @@ class ForgetUnknownCells(Preprocessor):
         assignment = assignment_of(nb, load())
         if assignment is None:
             return nb, resources
-        source = nbformat.read(ROOT / assignment.notebook, as_version=4)
-        known = {_grade_id(c) for c in source.cells} - {""}
+        source = nbformat.read(load().root / assignment.notebook, as_version=4)
+        known = {grade_id(c) for c in source.cells} - {""}
         kept = []
         for cell in nb.cells:
-            grade_id = _grade_id(cell)
-            if not grade_id or grade_id in known:
+            gid = grade_id(cell)
+            if not gid or gid in known:
                 kept.append(cell)
-            elif not is_test_cell(cell):
-                self.log.warning("mgc: %s is not a cell of this release: graded as plain code", grade_id)
+            elif not is_test_cell(cell):  # %r: a student's name never reaches the terminal raw
+                self.log.warning("mgc: %r is not a cell of this release: graded as plain code", gid)
                 del cell.metadata["nbgrader"]
                 kept.append(cell)
             else:
-                self.log.warning("mgc: test cell %s is not this release's: the release's is used", grade_id)
+                self.log.warning("mgc: test cell %r is not this release's: the release's is used", gid)
         nb.cells = kept
         return nb, resources
 
@@ -178,20 +168,21 @@ class SandboxGrade(Preprocessor):
         if assignment is not None:
             result = self.grade(nb, assignment, self.options(), resources)
             if not result.graded:  # nbgrader then reports this notebook as failed, and records nothing
-                raise RuntimeError(f"mgc could not grade {result.student}'s {assignment.id}: {result.error}")
+                why = result.reason or "; ".join(v.message for v in result.not_graded)
+                raise RuntimeError(f"mgc could not grade {result.student}'s {assignment.id}: {why}")
             outputs = verdict_outputs(assignment, result)
         if assignment is not None:  # from an older release: its test cells are put back, to be scored
             missing = missing_test_cells(nb, assignment.exercises)
             nb.cells += [_source_test_cell(assignment, e, nb.nbformat_minor) for e in missing]
         for cell in test_cells(nb):
-            output = outputs.get(_grade_id(cell))
+            output = outputs.get(grade_id(cell))
             if output is None:
                 reason = (
                     "this notebook's test cells belong to no single assignment of course.toml"
                     if assignment is None
                     else f"{assignment.id} has no exercise with this test cell"
                 )
-                output = failed_output("NotGraded", f"{_grade_id(cell)}: not graded by mgc: {reason}")
+                output = failed_output("NotGraded", f"{grade_id(cell)}: not graded by mgc: {reason}")
             cell.outputs = [output]
             cell.execution_count = None
         return nb, resources

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mgc.course.manifest import ROOT
+from mgc.course.manifest import course_root
 
 
 class NbgraderError(Exception):
@@ -38,8 +38,8 @@ def make_course(folder: Path, submissions: Path) -> Path:
     """A fresh nbgrader course in `folder`: this course's config and solutions, and a class
     laid out as nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    shutil.copytree(ROOT / "solutions", folder / "solutions")
+    shutil.copy(course_root() / "nbgrader_config.py", folder)
+    shutil.copytree(course_root() / "solutions", folder / "solutions")
     for notebook in sorted(submissions.glob("*/*/*.ipynb")):
         student, assignment = notebook.parent.parent.name, notebook.parent.name
         target = folder / "submitted" / student / assignment

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from datetime import UTC
 from pathlib import Path
 
 import nbformat
 
-from mgc.course.manifest import ROOT, Assignment, Course, load
+from mgc.course import cells
+from mgc.course.manifest import Assignment, Course, load
 from mgc.nbgrader_course import NbgraderError, nbgrader
 
 
@@ -24,18 +26,18 @@ class ReleaseError(Exception):
     """A solution notebook does not match course.toml, or nbgrader failed."""
 
 
-def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
+def sync_points(assignment: Assignment, root: Path | None = None) -> bool:
     """Set each test cell's nbgrader points from the manifest; True if the notebook changed."""
-    path = root / assignment.notebook
+    path = (root or load().root) / assignment.notebook
     notebook = nbformat.read(path, as_version=4)
-    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in notebook.cells}
+    by_id = {cells.grade_id(c): c for c in notebook.cells}
     changed = False
     for exercise in assignment.exercises:
-        cell = cells.get(exercise.test_cell)
+        cell = by_id.get(exercise.test_cell)
         if cell is None:
             raise ReleaseError(f"{assignment.notebook} has no test cell with grade_id {exercise.test_cell!r}")
-        solution = cells.get(exercise.cell)
-        if solution is None or not solution.metadata["nbgrader"].get("solution"):
+        solution = by_id.get(exercise.cell)
+        if solution is None or not cells.nbgrader(solution).get("solution"):
             raise ReleaseError(
                 f"{assignment.notebook} has no solution cell {exercise.cell!r} for {exercise.id}"
             )
@@ -48,7 +50,6 @@ def sync_points(assignment: Assignment, root: Path = ROOT) -> bool:
     return changed
 
 
-README = ROOT / "README.md"
 TABLE_START = "<!-- the exercises: written from course.toml by `mgc release` -->\n"
 TABLE_END = "<!-- end of the exercises -->\n"
 
@@ -62,8 +63,9 @@ def exercise_table(course: Course) -> str:
     return "\n".join(rows) + "\n"
 
 
-def sync_readme(course: Course, readme: Path = README) -> bool:
+def sync_readme(course: Course, readme: Path | None = None) -> bool:
     """Write the table of exercises between the README's markers; True if it changed."""
+    readme = readme or course.root / "README.md"
     text = readme.read_text(encoding="utf-8")
     try:
         head, rest = text.split(TABLE_START, 1)
@@ -76,9 +78,10 @@ def sync_readme(course: Course, readme: Path = README) -> bool:
     return new != text
 
 
-def generate(course: Course, release_dir: Path, root: Path = ROOT, record: bool = False) -> None:
+def generate(course: Course, release_dir: Path, root: Path | None = None, record: bool = False) -> None:
     """Run nbgrader generate_assignment for every assignment, writing into `release_dir`; with
     `record`, also into the course's gradebook.db, as nbgrader does (autograde needs it there)."""
+    root = root or course.root
     if importlib.util.find_spec("nbgrader") is None:
         raise ReleaseError("nbgrader is not installed: pip install 'micrograd-course[nbgrader]'")
     for assignment in course.assignments:
@@ -93,25 +96,31 @@ def generate(course: Course, release_dir: Path, root: Path = ROOT, record: bool 
                 f"--CourseDirectory.release_directory={release_dir.resolve()}",
                 "--log-level=WARN",
             )
+            if record and assignment.due is not None:  # nbgrader's lateness, and so its penalty, from it
+                due = assignment.due.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                nbgrader(
+                    root, "db", "assignment", "add", assignment.id, f"--duedate={due}", "--log-level=WARN"
+                )
         except NbgraderError as error:
             raise ReleaseError(str(error)) from None
 
 
-def visible_truths(course: Course, root: Path = ROOT) -> list[dict]:
+def visible_truths(course: Course) -> list[dict]:
     """Every answer the visible checks ask mgc.judge.expected for, computed with PyTorch: each
-    assignment's visible checks are run on its solution notebook, in the sandbox."""
-    from mgc.course.notebook import read_notebook, student_code
+    assignment's visible checks are run on its solution notebook, in the sandbox (where each must pass)."""
+    from mgc.course.notebook import read_submission
     from mgc.judge import expected
-    from mgc.judge.checks import run_check
+    from mgc.judge.checks import run_assignment
     from mgc.sandbox.runner import Sandbox
 
     answers: dict[str, dict] = {}
     with expected.recording() as asked:
         for assignment in course.assignments:
-            notebook = read_notebook(root / "solutions" / assignment.id / assignment.notebook_name)
-            with Sandbox(student_code(notebook)) as sandbox:
-                for exercise in assignment.exercises:
-                    run_check(exercise.id, sandbox, None)
+            solution = read_submission(course.root / assignment.notebook, course)
+            with Sandbox(solution.code) as sandbox:
+                failed = [v for v in run_assignment(assignment, sandbox, None, course) if not v.passed]
+            if failed:
+                raise ReleaseError(f"{assignment.notebook} fails its own visible check: {failed[0].feedback}")
     for answer in json.loads(json.dumps(asked)):  # as JSON holds them: lists, not tuples
         answers[_answer_key(answer)] = answer
     return [answers[key] for key in sorted(answers)]
@@ -153,6 +162,6 @@ def release(release_dir: Path | None = None) -> list[Path]:
         sync_points(assignment)
     sync_readme(course)
     write_visible_truths(course)
-    target = release_dir or ROOT / "exercises"
+    target = release_dir or course.root / "exercises"
     generate(course, target, record=release_dir is None)  # the course's own release: nbgrader's too
     return sorted(target.glob("*/*.ipynb"))

@@ -12,10 +12,10 @@ import gc
 import json
 import traceback
 
-from mgc.course.cells import is_solution_cell, is_student_code
+from mgc.course.cells import grade_id, is_solution_cell, is_student_code
 from mgc.course.manifest import load
 from mgc.inline import InlineRunner
-from mgc.judge.checks import CheckFailure, run_check
+from mgc.judge.checks import run_assignment
 
 
 def solution_cells(notebook: dict) -> list[dict]:
@@ -53,14 +53,10 @@ def _run_checks(notebook: dict, edits: dict[str, str]) -> dict:
             exec(compile(source, f"<cell {index + 1}>", "exec"), namespace)
         except Exception as error:  # reported, and the next cell runs, as in Jupyter's "run all"
             errors.append({"id": cell["id"], "error": _last_line(error)})
-    verdicts = []
-    for exercise in assignment.exercises:
-        verdict = {"id": exercise.id, "points": exercise.points, "status": "passed", "feedback": ""}
-        try:
-            run_check(exercise.id, InlineRunner(namespace), None)
-        except CheckFailure as failure:
-            verdict |= {"status": "failed", "feedback": str(failure)}
-        verdicts.append(verdict)
+    verdicts = [
+        {"id": v.exercise, "points": v.max_points, "status": str(v.status), "feedback": v.feedback}
+        for v in run_assignment(assignment, InlineRunner(namespace), None)
+    ]
     return {"cells": errors, "exercises": verdicts}
 
 
@@ -75,12 +71,11 @@ def filled(notebook: dict, edits: dict[str, str]) -> str:
 
 
 def _assignment(notebook: dict):
-    """The assignment whose test cells this notebook holds."""
-    grade_ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook["cells"]}
-    for assignment in load().assignments:
-        if any(e.test_cell in grade_ids for e in assignment.exercises):
-            return assignment
-    raise ValueError("this notebook holds no test cell of this course's exercises")
+    """The assignment this notebook's own cells name (Course.assignment_of: the one rule)."""
+    found = load().assignment_of(grade_id(c) for c in notebook["cells"])
+    if found is None:
+        raise ValueError("this notebook holds no test cell of this course's exercises")
+    return found
 
 
 def _text(cell: dict) -> str:

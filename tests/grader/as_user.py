@@ -26,7 +26,7 @@ def main() -> None:
     beneath = Limits(5, 5, guarded=False)
     thief = Sandbox([attacks.THIEF], beneath)
     case = {"op": "mul", "expr": "a * b", "values": [2.0, 3.0], "const": None, "seed": 1.0, "pre": [0.0, 0.0]}
-    stolen = thief.probe("operation", [case], keep=["__mul__"])[0]
+    stolen = thief.probe("operation", [case], keep=["__mul__"], eps=1e-6)[0]
     snoop = Sandbox([attacks.snoop(targets)], beneath)
     snoop.probe("zero_grad", [])
     report = {"confinement": confinement(), "filtered": syscalls.available(), "stolen": stolen}

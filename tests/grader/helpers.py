@@ -6,8 +6,8 @@ from pathlib import Path
 
 from mgc.course.manifest import ROOT, load
 from mgc.course.notebook import read_notebook, student_code
-from mgc.judge.checks import CheckFailure, case_rng, run_check
-from mgc.sandbox.runner import Limits, Sandbox, SandboxError
+from mgc.judge.checks import run_assignment
+from mgc.sandbox.runner import Limits, Sandbox
 
 
 def solution_cells(assignment: str) -> list[str]:
@@ -28,14 +28,8 @@ def grade_cells(assignment: str, cells: list[str], seed: int = 0, seconds: float
 
 def grade_sandbox(assignment: str, sandbox: Sandbox, seed: int = 0) -> dict[str, str]:
     """Run every check of `assignment` on the code in `sandbox`, as grade_cells does."""
-    outcome = {}
-    for exercise in load().assignment(assignment).exercises:
-        try:
-            run_check(exercise.id, sandbox, case_rng(seed, exercise.id))
-            outcome[exercise.id] = ""
-        except (CheckFailure, SandboxError) as failure:
-            outcome[exercise.id] = str(failure) or type(failure).__name__
-    return outcome
+    verdicts = run_assignment(load().assignment(assignment), sandbox, seed)
+    return {v.exercise: "" if v.passed else v.feedback or v.status for v in verdicts}
 
 
 def failed(outcome: dict[str, str]) -> set[str]:

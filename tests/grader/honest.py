@@ -96,6 +96,20 @@ VARIANTS = [
         ),
     ),
     Variant("graphlib", "engine", (("value", replace(BUILD_TOPO, GRAPHLIB)),)),
+    # a fourth red team's: an exact type check, which a grader that subclassed the class broke
+    Variant(
+        "exact_type_check",
+        "engine",
+        (
+            (
+                "value",
+                lambda source: source.replace(
+                    "other = other if isinstance(other, Value) else Value(other)",
+                    "other = other if type(other) is Value else Value(other)",
+                ),
+            ),
+        ),
+    ),
     Variant(
         "warns_and_logs",
         "engine",

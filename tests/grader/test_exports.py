@@ -22,9 +22,11 @@ import pytest
 import yaml
 from mgc.cli import main
 from mgc.course.manifest import ROOT, load
-from mgc.exports.platforms import TORCH_PIP_ARGS
+from mgc.exports.bundle import torch_pip_args
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
+
+TORCH_PIP_ARGS = torch_pip_args()
 
 MGC = str(Path(sys.executable).parent / "mgc")
 SAMPLES = ROOT / "samples"
@@ -57,8 +59,11 @@ def test_the_csv_gradebook_has_a_row_per_submission_and_a_column_per_exercise(tm
         ("ben", "engine"),
         ("ben", "nn"),
     ]
-    assert list(rows[0])[:6] == ["student", "assignment", "path", "score", "max_score", "seed"]
-    assert list(rows[0])[6:] == [e.id for e in load().exercises] + ["review", "graded", "sha256"]
+    assert list(rows[0])[:7] == ["student", "assignment", "outcome", "score", "max_score", "path", "seed"]
+    more = ["name", "raw_score", "penalty", "late_days", "submitted"]  # a term's: roster, lateness
+    more += ["reason", "duplicate_of", "review", "sha256"]
+    assert list(rows[0])[7:] == [e.id for e in load().exercises] + more
+    assert {r["outcome"] for r in rows} == {"graded"}
     notebook = klass / "ada" / "engine" / "engine.ipynb"
     assert rows[0]["sha256"] == hashlib.sha256(notebook.read_bytes()).hexdigest()
     assert rows[0]["path"] == str(klass / "ada" / "engine" / "engine.ipynb")
@@ -250,7 +255,7 @@ def test_the_gradescope_autograder_gives_the_honest_sample_full_marks(autograder
     assert [t["name"] for t in results["tests"]] == [e.id for e in ENGINE.exercises]
     assert all(t["status"] == "passed" and t["visibility"] == "after_due_date" for t in results["tests"])
     assert results["output"].startswith(f"Graded engine.ipynb: {FULL} of {FULL} points.")
-    assert "nn.ipynb (the nn assignment's notebook)" in results["output"]
+    assert "Not graded: nn.ipynb (the nn notebook)." in results["output"]
     assert results["stdout_visibility"] == "hidden"
     mode = os.stat(autograder / "source").st_mode, os.stat(autograder / "mgc-venv").st_mode
     assert all(m & 0o777 == 0o700 for m in mode)  # the grader and its environment: root's alone
@@ -272,7 +277,7 @@ def test_three_notebooks_uploaded_are_not_summed(autograder):
     ada = SAMPLES / "ada" / "engine" / "engine.ipynb"
     results = _run_autograder(autograder, {"engine.ipynb": ada, "a/engine.ipynb": ada, "b/engine.ipynb": ada})
     assert results["score"] == 0 and results["tests"] == []
-    assert "3 files named engine.ipynb" in results["output"] and "Upload exactly one" in results["output"]
+    assert "3 engine notebooks" in results["output"] and "Upload exactly one" in results["output"]
 
 
 def test_no_notebook_uploaded_scores_0_with_a_message(autograder):
@@ -280,15 +285,15 @@ def test_no_notebook_uploaded_scores_0_with_a_message(autograder):
     assert results["score"] == 0 and results["tests"] == []
     assert (
         results["output"]
-        == "No engine.ipynb in your submission, so nothing was graded. Upload your engine.ipynb."
+        == "No engine notebook in your submission, so nothing was graded. Upload your engine.ipynb."
     )
 
 
 def test_another_assignments_notebook_is_not_graded(autograder):
     results = _run_autograder(autograder, {"nn.ipynb": SAMPLES / "ada" / "nn" / "nn.ipynb"})
     assert results["score"] == 0 and results["tests"] == []
-    assert "No engine.ipynb" in results["output"]
-    assert "Found instead, and not graded: nn.ipynb (the nn assignment's notebook)." in results["output"]
+    assert "No engine notebook" in results["output"]
+    assert "Not graded: nn.ipynb (the nn notebook)." in results["output"]
 
 
 def test_a_broken_or_linked_upload_is_refused_by_name(autograder):
@@ -321,7 +326,7 @@ for _target in (_root + "/results/results.json", "/autograder/results/results.js
             _note("wrote-results")
     except OSError:
         pass
-for _path in ("/source/grader/mgc/exports/platforms.py", "/source/course.toml", "/mgc-venv/pyvenv.cfg"):
+for _path in ("/source/grader/mgc/exports/gradescope.py", "/source/course.toml", "/mgc-venv/pyvenv.cfg"):
     try:
         with open(_root + _path) as f:
             f.read(1)
@@ -346,8 +351,8 @@ for _obj in gc.get_objects():
     if isinstance(_obj, types.FunctionType) and "gradescope" in _obj.__name__:
         _note("writer-in-reach")
 try:
-    import mgc.exports.platforms
-    mgc.exports.platforms.gradescope_results = lambda *args, **kwargs: {"score": 999, "tests": []}
+    import mgc.exports.gradescope
+    mgc.exports.gradescope.gradescope_results = lambda *args, **kwargs: {"score": 999, "tests": []}
     _note("writer-patched")
 except Exception:
     pass
@@ -458,11 +463,17 @@ def test_the_classroom_workflow_grades_once_and_scores_each_exercise_of_its_assi
     # the workflow's own commands on a student's repository: the template with ben's engine notebook
     repo = tmp_path / "repo"
     shutil.copytree(template, repo)
-    shutil.copytree(SAMPLES / "ben" / "engine", repo / "engine")
-    env = {**os.environ, "PATH": str(venv / "bin") + os.pathsep + os.environ["PATH"]}
+    shutil.copy(SAMPLES / "ben" / "engine" / "engine.ipynb", repo / "engine.ipynb")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    env = {
+        **os.environ,
+        "PATH": str(venv / "bin") + os.pathsep + os.environ["PATH"],
+        "RUNNER_TEMP": str(runner_temp),
+    }
     grade = next(s for s in steps if s.get("name") == "Grade engine.ipynb")
     subprocess.run(grade["run"], shell=True, cwd=repo, env=env, check=True, capture_output=True, timeout=300)
-    graded = json.loads((repo / "mgc-results.json").read_text())["submissions"]
+    graded = json.loads((runner_temp / "mgc-results.json").read_text())["submissions"]
     assert [Path(s["path"]).name for s in graded] == ["engine.ipynb"]  # the carried grader, never graded
     outcome = {}
     for step in tests:
@@ -479,7 +490,7 @@ def test_one_classroom_workflow_per_assignment(tmp_path, capsys):
         named = set(re.findall(r"test-name: (\S+)", text))
         assert named == {e.id for e in assignment.exercises}
     assert main(["export", "classroom", "--out", str(tmp_path / "x")]) == 2
-    assert "One workflow per assignment" in capsys.readouterr().err and not (tmp_path / "x").exists()
+    assert "One per assignment" in capsys.readouterr().err and not (tmp_path / "x").exists()
 
 
 def test_every_pytorch_install_is_the_cpu_build_written_once():

@@ -22,9 +22,10 @@ import pytest
 from mgc.course.manifest import ROOT, load
 from mgc.grading.run import Options, grade_paths
 from mgc.judge.checks.operations import op_case
+from mgc.judge.expected import FINITE_DIFFERENCE_STEP
+from mgc.sandbox import runner as sandbox
 from mgc.sandbox import syscalls
 from mgc.sandbox.runner import Limits, Sandbox, SandboxError, confinement
-from mgc.sandbox.runner import runner as sandbox
 
 from tests.conftest import require
 from tests.grader import attacks
@@ -93,9 +94,9 @@ def test_the_thief_does_find_the_other_operations_so_the_test_is_real(tmp_path):
     # delegation works there, which shows the search reaches what the child holds
     cells = [attacks.THIEF, "def use():\n    return (Value(2.0) + Value(3.0)).data\n"]
     box = Sandbox(cells, BENEATH)
-    results = box.probe("operation", [_mul_case()], keep=["__mul__"])
+    results = box.probe("operation", [_mul_case()], keep=["__mul__"], eps=FINITE_DIFFERENCE_STEP)
     assert "op_mul is nowhere to be found" in results[0]["error"]
-    [added] = box.probe("operation", [_add_case()], keep=["__mul__"])
+    [added] = box.probe("operation", [_add_case()], keep=["__mul__"], eps=FINITE_DIFFERENCE_STEP)
     assert added.get("data") == 5.0, added
 
 
@@ -250,7 +251,7 @@ def test_hostile_files_are_refused_by_name_and_the_class_is_graded(tmp_path):
     }
     for student, words in expected.items():
         assert results[student].score == 0
-        assert words in results[student].error, (student, results[student].error)
+        assert words in results[student].reason, (student, results[student].reason)
     assert elapsed < 60, elapsed
 
 
@@ -343,8 +344,8 @@ def test_markup_escape_codes_and_deep_metadata_neither_crash_the_run_nor_reach_t
     assert b"\x1b" not in done.stdout and b"pwned\x07" not in done.stdout
     students = {s["student"]: s for s in json.loads(out.read_text())["submissions"]}
     assert students["ada"]["score"] == FULL
-    assert "nested too deeply" in students["deep"]["error"]
-    assert "symbolic link" in students["m"]["error"]
+    assert "nested too deeply" in students["deep"]["reason"]
+    assert "symbolic link" in students["m"]["reason"]
 
 
 def test_nothing_passes_from_one_child_to_the_next():
@@ -418,3 +419,105 @@ def test_the_attack_on_the_next_child_is_real():
     finally:
         os.chdir(here)
         libc.shmctl(libc.shmget(4242, 0, 0), 0, None)  # IPC_RMID
+
+
+# ---- raw memory (issue 18) -----------------------------------------------------------------------
+
+
+def test_the_raw_memory_route_forges_nothing_where_no_process_holds_ctypes(tmp_path):
+    # the route is real: beneath the guard, where ctypes can still be imported, it forges full marks
+    hand_in(tmp_path, "mallory", extra=attacks.forger("memory"))
+    assert scores(tmp_path, guarded=False)["mallory"] == FULL
+    # graded as notebooks are: the stubs' honest score
+    stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
+    stubs.cells.insert(2, nbformat.v4.new_code_cell(attacks.forger("memory")))
+    (tmp_path / "mallory" / "engine" / "engine.ipynb").write_text(nbformat.writes(stubs))
+    [mallory] = grade_paths([tmp_path / "mallory"], Options(seed=7, time_limit=3.0))
+    assert mallory.score == 0
+
+
+MEMORY_REPORT = """
+import sys
+held = [n for n in sorted(sys.modules) if "ctypes" in n and type(sys.modules[n]).__name__ == "module"]
+types = [c.__name__ for c in object.__subclasses__() if c.__module__.startswith(("_ctypes", "ctypes"))]
+raise RuntimeError("HELD" + repr([held, types]))
+"""
+
+
+def test_no_process_that_runs_student_code_holds_ctypes_in_its_modules_or_its_memory():
+    box = Sandbox([MEMORY_REPORT], Limits(5, 5))
+    box.probe("zero_grad", [])
+    assert box.cell_errors[0].split("HELD", 1)[1].split("\n")[0] == "[[], []]"
+    server = sandbox._server_for(box.limits).process.pid
+    below = descendants(server)
+    assert below, "the server's processes were not found"
+    for pid in below:  # bwrap's init and the fork server, which every child is a copy of
+        maps = Path(f"/proc/{pid}/maps").read_text()
+        assert "_ctypes" not in maps and "libffi" not in maps, _cmdline(pid)[:80]
+
+
+# ---- a fourth red team (issue 18) ------------------------------------------------------------------
+
+
+def test_operations_defined_through_each_other_earn_nothing_for_the_primitives(tmp_path):
+    # every method written in terms of the others: each one used to pass on the grader's versions of
+    # the rest (14/17, unflagged). The primitive operations (course.toml) now have nothing to lean on.
+    stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
+    stubs.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell("circular")))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(stubs, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
+    passed = {v.exercise for v in mallory.verdicts if v.passed}
+    primitive = {e.id for e in load().assignment("engine").exercises if e.primitive}
+    assert primitive == {"engine.add", "engine.mul", "engine.pow", "engine.exp"}
+    assert not passed & primitive
+    # what is left are formulas in the lecture's own terms (tanh from exp, - from + and neg...),
+    # which an honest notebook may write too and which are graded on the grader's operations
+    assert passed <= {"engine.rmul", "engine.tanh", "engine.relu", "engine.sigmoid", "engine.composites"}
+    add = next(v for v in mallory.verdicts if v.exercise == "engine.add")
+    assert "called Value." in add.message and "compute this operation's result" in add.hint
+
+
+@pytest.mark.parametrize("attack", ["calls_injection", "probe_error_injection"])
+def test_a_string_of_the_students_own_type_never_writes_the_report(tmp_path, attack):
+    # a str subclass whose replace() returned itself went out unescaped: the report line was the
+    # student's to write (a forged line; JSON nested so deep the parent's parser broke)
+    stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
+    stubs.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell(attack)))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(stubs, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
+    assert mallory.score == 0 and mallory.graded, [v.message for v in mallory.not_graded]
+    assert all(v.status == "failed" for v in mallory.verdicts)
+    assert not any("results" in v.message and "anything" in v.message for v in mallory.verdicts)
+
+
+def test_thousands_of_failing_cells_cost_the_notebook_a_few_lines_of_feedback():
+    # a red team's: 30 000 cells raising a 2000-character error made a 600 MB gradebook row
+    cells = [
+        "S = 'x' * 1990\nclass E(Exception):\n    pass\n",
+        *["raise E(S)\n"] * 2000,
+        *solution_cells("engine"),
+    ]
+    box = Sandbox(cells, Limits(10, 10))
+    outcome = grade_sandbox("engine", box)
+    assert len(box.cell_errors) <= 20
+    assert all(len(feedback) < 5000 for feedback in outcome.values())
+
+
+MEMFD = """
+import json, os
+try:
+    os.memfd_create("x")
+    found = "memfd"
+except OSError:
+    found = "refused"
+raise RuntimeError("MEMFD" + found)
+"""
+
+
+def test_memory_the_address_space_limit_does_not_count_is_refused():
+    require(syscalls.available(), "the seccomp filter needs libseccomp and pyseccomp")
+    box = Sandbox([MEMFD], BENEATH)
+    box.probe("zero_grad", [])
+    assert "MEMFDrefused" in box.cell_errors[0]

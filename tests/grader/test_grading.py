@@ -20,7 +20,7 @@ def test_the_solutions_get_full_marks(seed):
     results = grade_paths([ROOT / "solutions"], Options(seed=seed))
     assert len(results) == len(load().assignments)
     for r in results:
-        assert r.score == r.max_score == load().assignment(r.assignment).max_score, r.to_json()
+        assert r.score == r.max_score == load().assignment(r.assignment).max_score, r.to_row()
 
 
 def test_the_untouched_release_gets_zero_without_crashing():
@@ -28,8 +28,8 @@ def test_the_untouched_release_gets_zero_without_crashing():
     assert {r.assignment for r in results} == {a.id for a in load().assignments}
     for r in results:
         assert r.score == 0 and r.max_score > 0
-        for e in r.exercises:
-            assert e.status == "failed" and "not implemented yet" in e.feedback, e
+        for v in r.verdicts:
+            assert v.status == "failed" and "not implemented yet" in v.feedback, v
 
 
 def _scores(data: dict) -> dict[tuple[str, str], float]:
@@ -52,13 +52,13 @@ def test_the_sample_class_gradebook(tmp_path, capsys):
     assert scores[("dan", "nn")] == nn - points["nn.train"] and scores[("dan", "engine")] == engine
     assert scores[("eve", "engine")] == 0 and scores[("eve", "nn")] == 0
     for s in data["submissions"]:
-        assert set(s) >= {"path", "student", "score", "max_score", "exercises"}
+        assert set(s) >= {"path", "student", "outcome", "score", "max_score", "exercises"}
         for e in s["exercises"]:
-            assert set(e) == {"id", "score", "max_score", "status", "feedback"}
-            assert 0 <= e["score"] <= e["max_score"]
+            assert set(e) == {"exercise", "status", "points", "max_points", "message", "hint"}
+            assert 0 <= e["points"] <= e["max_points"]
     ben = next(s for s in data["submissions"] if s["student"] == "ben" and s["assignment"] == "engine")
-    add = next(e for e in ben["exercises"] if e["id"] == "engine.add")
-    assert add["status"] == "failed" and "+=" in add["feedback"]
+    add = next(e for e in ben["exercises"] if e["exercise"] == "engine.add")
+    assert add["status"] == "failed" and "+=" in add["hint"]
 
 
 def _copy_release(tmp_path, student: str, assignment: str = "engine"):
@@ -82,8 +82,9 @@ def test_a_file_that_is_not_a_notebook_scores_zero_and_the_others_are_graded(tmp
     (tmp_path / "mallory" / "engine" / "engine.ipynb").write_bytes(content)
     shutil.copytree(SAMPLES / "ada" / "engine", tmp_path / "ada" / "engine")
     results = {r.student: r for r in grade_paths([tmp_path], Options(seed=2))}
-    assert results["mallory"].score == 0 and message in results["mallory"].error
-    assert all(message in e.feedback for e in results["mallory"].exercises)
+    assert results["mallory"].score == 0 and message in results["mallory"].reason
+    assert results["mallory"].outcome == "unreadable" and results["mallory"].assignment == "engine"
+    assert all(message in v.feedback for v in results["mallory"].verdicts)
     assert results["ada"].score == results["ada"].max_score
 
 
@@ -101,10 +102,10 @@ def test_a_syntax_error_or_a_missing_class_scores_zero_with_a_message(tmp_path, 
     data = json.loads((tmp_path / "out.json").read_text())
     by_student = {s["student"]: s for s in data["submissions"]}
     assert by_student["sam"]["score"] == 0 and by_student["nina"]["score"] == 0
-    assert "no class named Value" in by_student["nina"]["exercises"][0]["feedback"]
+    assert "no class named Value" in by_student["nina"]["exercises"][0]["message"]
     assert (
-        "NameError" in by_student["sam"]["exercises"][0]["feedback"]
-        or "Value" in by_student["sam"]["exercises"][0]["feedback"]
+        "NameError" in by_student["sam"]["exercises"][0]["message"]
+        or "Value" in by_student["sam"]["exercises"][0]["message"]
     )
 
 
@@ -112,7 +113,8 @@ def test_an_unknown_notebook_is_reported_not_fatal(tmp_path):
     (tmp_path / "x").mkdir()
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "x" / "homework.ipynb")
     (result,) = grade_paths([tmp_path])
-    assert result.assignment is None and "not one of this course's notebooks" in result.error
+    assert result.assignment is None and "none of the test cells of this course's notebooks" in result.reason
+    assert result.outcome == "unreadable"
 
 
 def test_grade_exits_non_zero_only_when_it_cannot_run(tmp_path, capsys):
@@ -157,8 +159,8 @@ def test_parallel_grading_reuses_workers_and_matches_sequential_grading():
     ],
 )
 def test_the_student_is_the_folder_under_the_class_folder(tmp_path, notebook, given, student):
-    from mgc.grading.run import student_name
+    from mgc.grading.run import student_of
 
     (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / notebook).write_text("{}")
-    assert student_name(tmp_path / notebook, tmp_path / given) == student
+    assert student_of(tmp_path / notebook, tmp_path / given, load()) == student

@@ -179,11 +179,11 @@ def test_a_class_with_attackers_is_graded_normally(tmp_path):
     results = {r.student: r for r in grade_paths([tmp_path], Options(seed=4, time_limit=2.0))}
     assert set(results) == {*attacks, "ada", "zed"}
     for r in results.values():
-        assert all(0 <= e.score <= e.max_score for e in r.exercises)
+        assert all(0 <= v.points <= v.max_points for v in r.verdicts)
     assert results["ada"].score == results["ada"].max_score
     assert results["zed"].score == 0
     for attack in attacks:
-        lost = {e.id for e in results[attack].exercises if e.score < e.max_score}
-        assert lost == {"engine.exp"}, (attack, results[attack].to_json())
+        lost = {v.exercise for v in results[attack].verdicts if v.points < v.max_points}
+        assert lost == {"engine.exp"}, (attack, results[attack].to_row())
     time.sleep(0.2)
     assert _marked_processes() == []

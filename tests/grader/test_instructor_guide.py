@@ -28,13 +28,18 @@ NOT_RUN = {  # the guide's commands no test can run, and what stands in for each
     "make test": "what CI runs: this test runs inside it",
     "source .venv/bin/activate": "the test puts this environment's bin/ first on PATH",
 }
-LMS_NAMES = {  # as an LMS names the files of its zip download (see nbgrader_config.py)
+LMS_NAMES = {  # as an LMS names the files of its zip download (mgc.nbgrader_collect)
     "ada": "ada_12345_67890_engine.ipynb",
     "ben": "ben_late_23456_78901_engine.ipynb",
     "cleo": "cleo_34567_89012_engine.ipynb",
     "dan": "dan_45678_90123_engine.ipynb",
     "eve": "eve_56789_01234_engine.ipynb",
 }
+LMS_IDS = {sample: name.split("_")[-3] for sample, name in LMS_NAMES.items()}  # Canvas's user ids
+EXCHANGE_ID, MISSING_ID = (
+    "70001",
+    "80001",
+)  # on the roster: the exchange's student, and one who hands in nothing
 
 
 def bash_blocks(text: str) -> list[list[str]]:
@@ -58,6 +63,11 @@ class Term:
         config.mkdir()
         (config / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n")
         self.student_home.mkdir()
+        self.me = subprocess.run(["id", "-un"], capture_output=True, text=True, check=True).stdout.strip()
+        rows = [f"{sample.title()},{uid},{uid},{sample},A" for sample, uid in LMS_IDS.items()]
+        rows += [f"Me,{EXCHANGE_ID},{EXCHANGE_ID},{self.me},A", f"Fay,{MISSING_ID},{MISSING_ID},fay,B"]
+        roster = "Student,ID,SIS User ID,SIS Login ID,Section,engine (4242)\n"
+        (self.course / "roster.csv").write_text(roster + "".join(row + ",\n" for row in rows))
         self.env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "MGC_SANDBOX")}
         self.env |= {
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
@@ -109,8 +119,8 @@ class Term:
         """release_feedback is for a class that came through the exchange: set the LMS's aside."""
         aside = self.course.parent / "lms-feedback"
         aside.mkdir()
-        for student in LMS_NAMES:
-            shutil.move(self.course / "feedback" / student, aside / student)
+        for uid in LMS_IDS.values():
+            shutil.move(self.course / "feedback" / uid, aside / uid)
 
     def rows(self, name: str) -> dict[str, dict]:
         with (self.course / "grades" / name).open() as f:
@@ -120,7 +130,6 @@ class Term:
 def test_every_command_of_the_instructor_guide_runs_on_a_fresh_course(tmp_path):
     require(shutil.which("bwrap") is not None, "the guide grades under bubblewrap")
     term = Term(tmp_path)
-    me = term.run("id -un").strip()  # nbgrader's exchange names the student after the account
     blocks = bash_blocks(GUIDE.read_text())
     skipped = [line for block in blocks for line in block if line in NOT_RUN]
     assert sorted(skipped) == sorted(NOT_RUN), "a command of the guide is neither run here nor explained"
@@ -141,7 +150,7 @@ def test_every_command_of_the_instructor_guide_runs_on_a_fresh_course(tmp_path):
         hook = next((key for key in sorted(before, key=len, reverse=True) if first.startswith(key)), None)
         if hook is not None:
             before.pop(hook)()
-        if script.startswith("mgc grade submitted/ben"):
+        if script.startswith(f"mgc grade submitted/{LMS_IDS['ben']}"):
             seen["before regrade"] = term.rows("engine.csv")
         if "--resume" in script:
             seen["before late"] = term.rows("engine.csv")
@@ -155,17 +164,20 @@ def test_every_command_of_the_instructor_guide_runs_on_a_fresh_course(tmp_path):
 
     full = f"{ENGINE.max_score:g}"
     deadline = seen["deadline"]
-    assert sorted(deadline) == sorted([*LMS_NAMES, me])  # the LMS's five and the exchange's one
-    assert deadline["ada"]["score"] == deadline[me]["score"] == full
-    assert float(deadline["ben"]["score"]) < ENGINE.max_score  # ben's += mistake
-    assert {row["seed"] for row in deadline.values()} == {"2026"}
+    # every student on the roster: the LMS's five, the exchange's one, and one who handed in nothing
+    assert sorted(deadline) == sorted([*LMS_IDS.values(), EXCHANGE_ID, MISSING_ID])
+    assert deadline[LMS_IDS["ada"]]["score"] == deadline[EXCHANGE_ID]["score"] == full
+    assert deadline[EXCHANGE_ID]["name"] == "Me" and deadline[LMS_IDS["ada"]]["name"] == "Ada"
+    assert float(deadline[LMS_IDS["ben"]]["score"]) < ENGINE.max_score  # ben's += mistake
+    assert deadline[MISSING_ID]["outcome"] == "missing" and deadline[MISSING_ID]["score"] == "0"
+    assert {row["seed"] for s, row in deadline.items() if s != MISSING_ID} == {"2026"}
     assert "data:image/png;base64," in (term.course / "grades" / "engine-summary.html").read_text()
 
     assert seen["before regrade"] == deadline  # the regrade changed nothing it should not
     late = term.rows("engine.csv")
     changed = {s for s in late if late[s] != seen["before late"][s]}
-    assert changed == {me}, "--resume regraded only the notebook handed in again"
-    assert float(late[me]["score"]) < ENGINE.max_score
+    assert changed == {EXCHANGE_ID}, "--resume regraded only the notebook handed in again"
+    assert float(late[EXCHANGE_ID]["score"]) < ENGINE.max_score
 
     classroom = seen["classroom"]
     assert sorted(classroom) == sorted(f"engine-{s}" for s in LMS_NAMES)
@@ -174,13 +186,30 @@ def test_every_command_of_the_instructor_guide_runs_on_a_fresh_course(tmp_path):
     # nbgrader's gradebook agrees with mgc's (same seed), and its steps ran without warnings of ours
     with (term.course / "grades.csv").open() as f:
         nbgrader = {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == "engine"}
-    scores = {s: float(r["score"]) for s, r in late.items()}
-    assert {s: float(r["score"]) for s, r in nbgrader.items()} == scores
-    assert (tmp_path / "lms-feedback" / "ada" / "engine" / "engine.html").exists()
+    folders = {EXCHANGE_ID: term.me} | {uid: uid for uid in LMS_IDS.values()}
+    assert {s: float(nbgrader[folders[s]]["score"]) for s in folders} == {
+        s: float(late[s]["score"]) for s in folders
+    }
+    assert (tmp_path / "lms-feedback" / LMS_IDS["ada"] / "engine" / "engine.html").exists()
     assert (tmp_path / "exchange" / "micrograd-course" / "feedback").is_dir()
     assert not any("display_data_priority" in output for output in term.outputs)
     assert (term.course / "build" / "gradescope-engine.zip").exists()
     assert (term.course / "build" / "classroom-engine" / ".github" / "workflows" / "classroom.yml").exists()
+
+    # back to the LMS: Canvas's import, under the roster's own header for the assignment
+    with (term.course / "grades" / "canvas-import.csv").open() as f:
+        canvas = list(csv.reader(f))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "engine (4242)"]
+    assert canvas[1][0].strip() == "Points Possible" and canvas[1][5] == full
+    imported = {row[1]: row[5] for row in canvas[2:]}
+    assert imported == {s: late[s]["score"] for s in late}
+    pages = term.course / "grades" / "feedback"
+    assert (pages / MISSING_ID / "engine.html").exists() and (pages / LMS_IDS["ben"] / "engine.html").exists()
+    with zipfile.ZipFile(term.course / "grades" / "feedback-moodle.zip") as z:
+        assert f"Ben_{LMS_IDS['ben']}_assignsubmission_file_/engine-feedback.html" in z.namelist()
+    # three parts on three machines, merged: the gradebook one run writes
+    merged = json.loads((term.course / "grades" / "merged.json").read_text())["submissions"]
+    assert {r["student"]: r["score"] for r in merged} == {s: float(r["score"]) for s, r in late.items()}
 
     # everything the term wrote is ignored by git, and the release came out as committed
     assert term.git("status", "--porcelain") == ""

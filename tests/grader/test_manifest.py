@@ -12,7 +12,7 @@ import pytest
 from mgc.cli import main
 from mgc.course.manifest import ROOT, ManifestError, load, parse
 from mgc.graders import GRADERS
-from mgc.judge.checks import CHECKS
+from mgc.judge.checks import check_for
 from mgc.release import TABLE_END, TABLE_START, exercise_table
 
 # The eight exercises the course's brief names, each of which must be graded on its own.
@@ -58,7 +58,7 @@ def test_every_exercise_has_a_check_and_a_grader_test_marked_with_its_id():
         ids = re.findall(r"test_exercise\[([\w.]+)\]", collected)
         assert ids == [e.id for e in assignment.exercises]
         for e in assignment.exercises:
-            assert e.id in CHECKS
+            assert check_for(e) is not None
 
 
 def test_the_notebooks_carry_the_manifest_points_and_cells():
@@ -126,10 +126,10 @@ def test_the_readme_table_of_exercises_is_the_manifest():
 
 def test_the_pytest_graders_and_mgc_grade_give_the_same_verdicts():
     # an instructor's `pytest grader/mgc/graders --submission ...` runs the checks mgc grade calls
-    from mgc.grading.run import Options, grade_notebook
+    from mgc.grading.run import Options, grade_file
 
     ben = ROOT / "samples" / "ben" / "engine" / "engine.ipynb"
-    ours = grade_notebook(ben, load().assignment("engine"), Options(seed=3), "ben")
+    ours = grade_file(ben, "ben", Options(seed=3))
     run = subprocess.run(
         [
             sys.executable,
@@ -154,7 +154,7 @@ def test_the_pytest_graders_and_mgc_grade_give_the_same_verdicts():
             r"^(PASSED|FAILED) \S+test_exercise\[([\w.]+)\]", run.stdout, re.MULTILINE
         )
     }
-    assert verdicts == {e.id: "PASSED" if e.status == "passed" else "FAILED" for e in ours.exercises}
+    assert verdicts == {v.exercise: "PASSED" if v.passed else "FAILED" for v in ours.verdicts}
     assert verdicts["engine.add"] == "FAILED" and list(verdicts.values()).count("FAILED") == 1
 
 

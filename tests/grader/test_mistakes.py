@@ -251,7 +251,55 @@ MISTAKES = [
         "1 / x",
         id="log-derivative",
     ),
+    # issue 18: one tuple assignment is right for a * b and wrong for a * a (it crashed the hint lookup)
+    pytest.param(
+        "engine",
+        MUL_BACKWARD,
+        "            self.grad, other.grad = (\n"
+        "                self.grad + other.data * out.grad, other.grad + self.data * out.grad)",
+        "engine.mul",
+        "used twice",
+        id="mul-as-one-tuple-assignment",
+    ),
+    # issue 18: a backward() that resets every grad first passed, though lesson 11's accumulation broke
+    pytest.param(
+        "engine",
+        "        self.grad = 1.0\n",
+        "        for node in topo:\n            node.grad = 0.0\n        self.grad = 1.0\n",
+        "engine.backward",
+        "only zero_grad() resets them",
+        id="backward-resets-every-grad",
+    ),
+    # issue 18: wrong hints. out.data ** (n - 1) is no off-by-one (it agrees with one only when n = 2)
+    pytest.param(
+        "engine",
+        "other * self.data**(other - 1) * out.grad",
+        "other * out.data**(other - 1) * out.grad",
+        "engine.pow",
+        None,
+        id="pow-from-the-output-gets-no-off-by-one-hint",
+    ),
+    # ... and a nested list of parameters is not a missing neuron
+    pytest.param(
+        "nn",
+        "return [p for neuron in self.neurons for p in neuron.parameters()]",
+        "return [neuron.parameters() for neuron in self.neurons]",
+        "nn.parameters",
+        "one flat list",
+        id="parameters-as-a-list-of-lists",
+    ),
 ]
+
+
+def test_assigning_in_mul_fails_the_visible_checks_at_home():
+    # the lecture's cases, as mgc check and the notebook's test cell run them, now include a * a
+    from mgc.course.manifest import load
+    from mgc.judge.checks import run_exercise
+    from mgc.sandbox.runner import Limits, Sandbox
+
+    cells = edited(solution_cells("engine"), MUL_BACKWARD, MUL_BACKWARD.replace("+=", "="))
+    verdict = run_exercise(load().exercise("engine.mul"), Sandbox(cells, Limits(10, 10)), None)
+    assert not verdict.passed and "+=" in verdict.hint
 
 
 @pytest.mark.parametrize(("assignment", "old", "new", "exercise", "hint"), MISTAKES)
@@ -265,6 +313,7 @@ def test_a_classic_mistake_costs_exactly_its_own_exercise(assignment, old, new, 
         assert "hint:" in feedback and hint in feedback, feedback
     else:  # no hint unless the mistake was diagnosed
         assert "hint:" not in feedback, feedback
+    assert "grader broke" not in feedback
 
 
 ITERATIVE_TOPO = """

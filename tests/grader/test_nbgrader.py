@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from mgc import nbgrader_course as nbg
 from mgc.course.manifest import ROOT, load
-from mgc.grading.run import Options, grade_notebook, grade_paths
+from mgc.grading.run import Options, grade_file, grade_paths
 
 from tests.conftest import has_module, require
 
@@ -162,7 +162,7 @@ def test_students_cannot_forge_grades_under_nbgrader(tmp_path):
     assert no_kernel(output)
     assert _digests(course / "submitted") | _digests(course / "solutions") == before  # nothing written
 
-    honest = grade_notebook(ben, load().assignment("engine"), Options(seed=8), "ben").score
+    honest = grade_file(ben, "ben", Options(seed=8)).score
     assert honest == load().assignment("engine").max_score - load().exercise("engine.add").points
     for student in ATTACKS:
         assert totals[(student, "engine")] <= honest, student
@@ -170,11 +170,7 @@ def test_students_cannot_forge_grades_under_nbgrader(tmp_path):
     handed_in = {k: v for k, v in totals.items() if k in ours}
     # nbgrader restored dora's locked cell before grading; mgc grade reads her notebook as handed in
     restored = course / "autograded" / "dora" / "derivatives" / "derivatives.ipynb"
-    assert (
-        handed_in.pop(("dora", "derivatives"))
-        == 5
-        == grade_notebook(restored, load().assignment("derivatives"), Options(seed=8), "dora").score
-    )
+    assert handed_in.pop(("dora", "derivatives")) == 5 == grade_file(restored, "dora", Options(seed=8)).score
     assert ours.pop(("dora", "derivatives")) < 5  # so nbgrader's copy is what was graded
     assert handed_in == ours  # every classmate keeps the score mgc gives, attackers included
     assert ours[("ada", "engine")] == load().assignment("engine").max_score and ours[("eve", "engine")] == 0
@@ -275,9 +271,9 @@ def test_a_notebook_from_an_older_release_gets_the_same_verdict_from_both(tmp_pa
     full = load().assignment("engine").max_score
     assert totals[("bea", "engine")] == ours["bea"].score == full == totals[("ada", "engine")]
     for exercise in ("engine.sigmoid", "engine.relu"):
-        (verdict,) = [e for e in ours["bea"].exercises if e.id == exercise]
+        (verdict,) = [v for v in ours["bea"].verdicts if v.exercise == exercise]
         assert f"no test cell for {exercise}" in verdict.feedback and "older release" in verdict.feedback
-    assert all("older release" not in e.feedback for e in ours["ada"].exercises)
+    assert all("older release" not in v.feedback for v in ours["ada"].verdicts)
     graded = nbformat.read(course / "autograded" / "bea" / "engine" / "engine.ipynb", as_version=4)
     (cell,) = [
         c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test-engine-sigmoid"

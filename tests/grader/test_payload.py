@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from mgc.course.manifest import load
-from mgc.judge.checks import CHECKS
+from mgc.judge.checks import check_for
 from mgc.probes import payload, probes
 
 # The grader's definitions that answer a symbol a student implements. A symbol that is a
@@ -32,7 +32,7 @@ EXERCISES = [e for e in load().exercises]
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_no_child_is_sent_the_answer_to_its_own_exercise(exercise):
-    check = CHECKS[exercise.id]
+    check = check_for(exercise)
     sent = set(payload.names_in(check.probe, check.options))
     forbidden = set().union(*(answers(s) for s in exercise.symbols))
     assert not sent & forbidden, f"{exercise.id}'s child would hold {sorted(sent & forbidden)}"
@@ -51,7 +51,7 @@ def test_every_symbol_with_a_grader_twin_is_listed():
 def test_each_payload_runs_on_its_own_beside_what_it_hands_over(exercise):
     # as mgc.sandbox.child.main runs it: what the student's code is handed in a namespace of its own, then
     # the probe in another, which holds references to the handed definitions and nothing else of theirs
-    check = CHECKS[exercise.id]
+    check = check_for(exercise)
     handed_source, probe_source = payload.payload(check.probe, check.options)
     handed: dict = {}
     exec(compile(handed_source, "<handed>", "exec"), handed)

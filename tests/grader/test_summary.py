@@ -24,7 +24,7 @@ SAMPLES = ROOT / "samples"  # ben assigns in __add__, cleo writes 1 - t for tanh
 def test_the_summary_shows_what_the_class_got_wrong(tmp_path, capsys):
     page, notes = tmp_path / "summary.html", tmp_path / "summary.md"
     for out in (page, notes):
-        assert main(["grade", str(SAMPLES), "--gradebook-only", "--no-progress", "--summary", str(out)]) == 0
+        assert main(["grade", str(SAMPLES), "--quiet", "--no-progress", "--summary", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Summary of engine: 5 graded" in printed
     assert re.search(r"engine\.add\s*│\s*60% \(3/5\)", printed)  # ada, cleo and dan; not ben, not eve
@@ -50,7 +50,7 @@ def test_a_students_error_text_is_never_taken_for_a_hint(tmp_path, capsys):
     (tmp_path / "class" / "mallory" / "engine").mkdir(parents=True)
     nbformat.write(notebook, tmp_path / "class" / "mallory" / "engine" / "engine.ipynb")
     notes = tmp_path / "summary.md"
-    grade = ["grade", str(tmp_path / "class"), "--gradebook-only", "--no-progress", "--summary", str(notes)]
+    grade = ["grade", str(tmp_path / "class"), "--quiet", "--no-progress", "--summary", str(notes)]
     assert main(grade) == 0
     assert "beacon" not in capsys.readouterr().out.split("Summary of engine")[1]
     assert "beacon" not in notes.read_text() and "<script>" not in notes.read_text()

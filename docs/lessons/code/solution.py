@@ -115,6 +115,8 @@ class Value:
 
     def __rmul__(self, other):  # other * self
         return self * other
+
+
 # --8<-- [end:engine]
 
 
@@ -181,4 +183,6 @@ def train(model, xs, ys, steps, learning_rate):
             p.data += -learning_rate * p.grad
         losses.append(loss.data)
     return losses
+
+
 # --8<-- [end:nn]

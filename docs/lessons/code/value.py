@@ -4,7 +4,7 @@
 class Value:
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = data
-        self.grad = 0.0                # dL/d(self), 0 until backprop
+        self.grad = 0.0  # dL/d(self), 0 until backprop
         self._prev = tuple(_children)  # a set in the lecture
         self._op = _op
         self.label = label
@@ -17,6 +17,8 @@ class Value:
 
     def __mul__(self, other):
         return Value(self.data * other.data, (self, other), "*")
+
+
 # --8<-- [end:value]
 
 

@@ -6,13 +6,22 @@ from __future__ import annotations
 TRY_IT = "try-it"  # the tag of the course's own demonstration cells
 
 
-def _nbgrader(cell: dict) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+def nbgrader(cell: dict) -> dict:
+    """The cell's nbgrader metadata ({} for a cell nbgrader does not know)."""
+    metadata = cell.get("metadata", {})
+    found = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
+def grade_id(cell: dict) -> str:
+    """The cell's nbgrader grade_id, or "" (what names it: an exercise's solution or test cell)."""
+    found = nbgrader(cell).get("grade_id", "")
+    return found if isinstance(found, str) else ""
 
 
 def is_test_cell(cell: dict) -> bool:
     """An nbgrader test cell (graded, not a solution): the grader runs its own checks instead."""
-    return bool(_nbgrader(cell).get("grade")) and not _nbgrader(cell).get("solution")
+    return bool(nbgrader(cell).get("grade")) and not nbgrader(cell).get("solution")
 
 
 def is_try_it_cell(cell: dict) -> bool:
@@ -22,7 +31,7 @@ def is_try_it_cell(cell: dict) -> bool:
 
 def is_solution_cell(cell: dict) -> bool:
     """A cell the student writes (nbgrader's "autograded answer")."""
-    return cell.get("cell_type") == "code" and bool(_nbgrader(cell).get("solution"))
+    return cell.get("cell_type") == "code" and bool(nbgrader(cell).get("solution"))
 
 
 def is_student_code(cell: dict) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 
+@cache
 def course_root(start: Path | None = None) -> Path:
     """The copy of the course mgc works on: the one it runs from (an editable install), or else the
     nearest folder at or above `start` (the current one) that holds a course.toml."""
@@ -18,8 +20,13 @@ def course_root(start: Path | None = None) -> Path:
     return next((f for f in (start, *start.parents) if (f / "course.toml").is_file()), here)
 
 
-ROOT = course_root()
-MANIFEST = ROOT / "course.toml"
+def __getattr__(name: str) -> Path:
+    """ROOT (the course's folder) and MANIFEST (its course.toml), found when first asked for."""
+    if name == "ROOT":
+        return course_root()
+    if name == "MANIFEST":
+        return course_root() / "course.toml"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ManifestError(Exception):
@@ -35,6 +42,7 @@ class Exercise:
     check: str  # "operation", or a named check of mgc.judge.checks
     ops: tuple[str, ...] = ()  # for an "operation" check: the operations graded on the lecture's cases
     hidden_ops: tuple[str, ...] = ()  # ... and on random cases (ops, if empty)
+    primitive: bool = False  # an operation graded with no other one to lean on: it computes its own result
 
     @property
     def methods(self) -> list[str]:
@@ -57,6 +65,9 @@ class Assignment:
     title: str
     notebook: str
     exercises: tuple[Exercise, ...]
+    due: datetime | None = (
+        None  # when it is due (course.toml's `due`), for every student without an extension
+    )
 
     @property
     def max_score(self) -> float:
@@ -68,9 +79,31 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class LatePolicy:
+    """What lateness costs, set once in course.toml's [late]: a share of the score per day (or part of
+    a day) past the due date, up to a largest share."""
+
+    per_day: float = 0.0
+    most: float = 1.0
+
+    def share(self, days: int) -> float:
+        return min(self.most, self.per_day * max(0, days))
+
+
+@dataclass(frozen=True)
 class Course:
     assignments: tuple[Assignment, ...]
     operations: dict[str, str] = field(default_factory=dict, hash=False)  # name -> expression in a, b and c
+    root: Path = field(default=Path("."), compare=False)  # the folder of its course.toml
+    late: LatePolicy = field(default_factory=LatePolicy, compare=False)
+
+    def assignment_of(self, grade_ids) -> Assignment | None:
+        """The assignment a notebook belongs to, by its own nbgrader cells (`grade_ids`: theirs), not
+        by its file name: the one whose exercises' test cells it holds. None when it holds none, or
+        test cells of two assignments (no notebook the release made)."""
+        ids = set(grade_ids)
+        found = [a for a in self.assignments if any(e.test_cell in ids for e in a.exercises)]
+        return found[0] if len(found) == 1 else None
 
     def assignment(self, assignment_id: str) -> Assignment:
         for a in self.assignments:
@@ -116,6 +149,7 @@ def _exercise(raw: dict, assignment_id: str) -> Exercise:
             check=raw["check"],
             ops=tuple(raw.get("ops", ())),
             hidden_ops=tuple(raw.get("hidden_ops", ())),
+            primitive=bool(raw.get("primitive", False)),
         )
     except KeyError as missing:
         raise ManifestError(f"an exercise of {assignment_id} has no {missing}") from None
@@ -128,8 +162,8 @@ def _exercise(raw: dict, assignment_id: str) -> Exercise:
     return exercise
 
 
-def parse(text: str) -> Course:
-    """Build the course from the text of a manifest, checking that it is consistent."""
+def parse(text: str, root: Path = Path(".")) -> Course:
+    """Build the course from the text of a manifest (in folder `root`), checking that it is consistent."""
     data = tomllib.loads(text)
     assignments = []
     for raw in data.get("assignments", []):
@@ -137,10 +171,19 @@ def parse(text: str) -> Course:
             aid, title, notebook = raw["id"], raw["title"], raw["notebook"]
         except KeyError as missing:
             raise ManifestError(f"an assignment has no {missing}") from None
+        due = raw.get("due")
+        if isinstance(due, datetime) and due.tzinfo is None:
+            raise ManifestError(
+                f"assignment {aid}: its due date {due} needs a time zone (2026-12-01T23:59:00Z)"
+            )
+        if due is not None and not isinstance(due, datetime):
+            raise ManifestError(
+                f"assignment {aid}: due = {due!r} is not a date and time (TOML's 2026-12-01T23:59:00Z)"
+            )
         exercises = tuple(_exercise(e, aid) for e in raw.get("exercises", []))
         if not exercises:
             raise ManifestError(f"assignment {aid} has no exercises")
-        assignments.append(Assignment(aid, title, notebook, exercises))
+        assignments.append(Assignment(aid, title, notebook, exercises, due))
     ids = [e.id for a in assignments for e in a.exercises] + [a.id for a in assignments]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -152,12 +195,27 @@ def parse(text: str) -> Course:
             if unknown:
                 names = ", ".join(unknown)
                 raise ManifestError(f"exercise {e.id} names operations not in [operations]: {names}")
-    return Course(tuple(assignments), operations)
+    late = data.get("late", {})
+    try:
+        policy = LatePolicy(float(late.get("penalty_per_day", 0.0)), float(late.get("largest_penalty", 1.0)))
+    except (TypeError, ValueError):
+        raise ManifestError(
+            "[late]: penalty_per_day and largest_penalty are shares of the score (0.1 is 10%)"
+        ) from None
+    if not (0 <= policy.per_day <= 1 and 0 <= policy.most <= 1):
+        raise ManifestError(
+            "[late]: penalty_per_day and largest_penalty are shares of the score, from 0 to 1"
+        )
+    return Course(tuple(assignments), operations, root, policy)
+
+
+def load(path: Path | None = None) -> Course:
+    """The course described by `path` (by default the course.toml of course_root()), read once."""
+    return _load(path or course_root() / "course.toml")
 
 
 @cache
-def load(path: Path = MANIFEST) -> Course:
-    """The course described by `path` (course.toml at the repository root by default)."""
+def _load(path: Path) -> Course:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -165,4 +223,4 @@ def load(path: Path = MANIFEST) -> Course:
             f"no course manifest at {path}: run mgc from inside a copy of the course, or install the "
             "copy with `pip install -e` (see the student guide)"
         ) from None
-    return parse(text)
+    return parse(text, path.parent)

@@ -1,4 +1,5 @@
-"""Read a submitted notebook: the code the student wrote, as plain Python, or a clear error."""
+"""Read a submitted notebook once: its bytes' digest, its cells, the code the student wrote as plain
+Python, and the assignment its own cells say it belongs to; or a clear error."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from mgc.course.cells import is_student_code
+from mgc.course.cells import grade_id, is_solution_cell, is_student_code
+from mgc.course.manifest import Assignment, Course
 
 SIZE_LIMIT = 20 << 20  # bytes: the course's notebooks are under 100 KiB; a larger one is refused
 DEPTH_LIMIT = 64  # levels of JSON nesting: a notebook needs about six
@@ -21,10 +24,46 @@ class NotebookError(Exception):
     """The file is not a notebook we can grade; the message says why."""
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A notebook as it was handed in, read once."""
+
+    path: Path
+    sha256: str
+    notebook: nbformat.NotebookNode
+    assignment: Assignment | None  # by its own cells (Course.assignment_of), never by its file name
+
+    @property
+    def grade_ids(self) -> set[str]:
+        return {grade_id(c) for c in self.notebook.cells} - {""}
+
+    @property
+    def code(self) -> list[str]:
+        return student_code(self.notebook)
+
+    @property
+    def code_digest(self) -> str:
+        """The SHA-256 of the solution cells' code with all whitespace taken out."""
+        code = "\0".join("".join(c.source.split()) for c in self.notebook.cells if is_solution_cell(c))
+        return hashlib.sha256(code.encode()).hexdigest()
+
+
+def read_submission(path: str | Path, course: Course) -> Submission:
+    """Read, validate and identify a submitted notebook; NotebookError says why it cannot be graded."""
+    path = Path(path)
+    raw = _read_regular_file(path)
+    notebook = _parse(path, raw)
+    ids = {grade_id(c) for c in notebook.cells}
+    return Submission(path, hashlib.sha256(raw).hexdigest(), notebook, course.assignment_of(ids))
+
+
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read and validate a notebook, raising NotebookError with a reason a person can act on."""
     path = Path(path)
-    raw = _read_regular_file(path)
+    return _parse(path, _read_regular_file(path))
+
+
+def _parse(path: Path, raw: bytes) -> nbformat.NotebookNode:
     if not raw.strip():
         raise NotebookError(f"{path.name} is empty")
     try:
@@ -41,6 +80,7 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise NotebookError(f"{path.name} is not a notebook: it has no nbformat version")
     if _depth(data) > DEPTH_LIMIT:
         raise NotebookError(f"{path.name} is not a notebook: its JSON is nested too deeply")
+    _check_cells(path, data)
     try:
         nbformat.validate(data)
     except RecursionError:
@@ -51,6 +91,37 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise NotebookError(f"{path.name} is not a valid notebook: {error}") from None
     notebook = nbformat.reads(text, as_version=4)
     return notebook
+
+
+CELL_LIMIT = 256 << 10  # characters of one cell's code: the course's largest is under 8 KiB
+
+
+def _check_cells(path: Path, data: dict) -> None:
+    """What nbformat's validation would take long to refuse, refused first and cheaply: cells that
+    are not objects, sources that are not text (a list of 300 000 numbers took it 20 s), and code
+    cells too large to scan and compile within any limit."""
+    cells = data.get("cells", [])
+    if not isinstance(cells, list):
+        raise NotebookError(f"{path.name} is not a valid notebook: its cells are not a list")
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise NotebookError(f"{path.name} is not a valid notebook: cell {number} is not an object")
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            if not all(isinstance(line, str) for line in source):
+                raise NotebookError(
+                    f"{path.name} is not a valid notebook: cell {number}'s source is not text"
+                )
+            size = sum(map(len, source))
+        elif isinstance(source, str):
+            size = len(source)
+        else:
+            raise NotebookError(f"{path.name} is not a valid notebook: cell {number}'s source is not text")
+        if cell.get("cell_type") == "code" and size > CELL_LIMIT:
+            raise NotebookError(
+                f"{path.name}: cell {number} holds {size >> 10} KiB of code, more than any exercise needs "
+                f"({CELL_LIMIT >> 10} KiB): clear it and hand the notebook in again"
+            )
 
 
 def _depth(data: object) -> int:
@@ -135,7 +206,7 @@ def missing_test_cells(notebook: nbformat.NotebookNode, exercises) -> list:
     """The exercises whose nbgrader test cell (by grade_id) this notebook lacks, when it holds
     the test cells of some of them: a notebook from an older release, or one whose cells were
     deleted. A notebook with none of them is left alone (it was not made from the release)."""
-    present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook.cells}
+    present = {grade_id(c) for c in notebook.cells}
     missing = [e for e in exercises if e.test_cell not in present]
     return missing if len(missing) < len(exercises) else []
 

@@ -27,8 +27,10 @@ SHIPPED = Path(__file__).with_name("visible_truth.json")
 # torch.autograd.gradcheck's rule, |a - n| <= atol + rtol * |n|, with its defaults for
 # finite differences, and a much tighter one against PyTorch's exact gradients.
 TORCH_TOLERANCE = (1e-8, 1e-7)
+FINITE_DIFFERENCE_STEP = 1e-6  # gradcheck's eps: the child takes central differences with it
 FINITE_DIFFERENCE_TOLERANCE = (1e-5, 1e-3)
 TRAIN_TOLERANCE = (1e-7, 1e-6)  # losses after many training steps, where rounding adds up
+SLOPE_TOLERANCE = (1e-12, 1e-9)  # a difference quotient on plain floats: the same arithmetic, or nearly
 
 
 class NoTruth(RuntimeError):
@@ -152,6 +154,21 @@ def graph_program(leaf_values: Sequence[float], program: Sequence[Sequence]) -> 
         nodes.append(out)
     nodes[-1].backward()
     return [1.0 if n is nodes[-1] else (0.0 if n.grad is None else n.grad.item()) for n in nodes]
+
+
+@remembered
+def graph_program_again(leaf_values: Sequence[float], program: Sequence[Sequence]) -> list[float]:
+    """The leaves' grads after a second backward() through the same graph, nothing reset between:
+    the root is seeded with 1 again and every node passes on the grad it has gathered so far, the
+    first pass's included (micrograd's accumulation, which lesson 11's missing zero_grad shows)."""
+    first = graph_program(leaf_values, program)
+    nodes = leaves(leaf_values)
+    for op, i, j in program:
+        nodes.append(graph_step(op, nodes[i], nodes[j]))
+    weights = [*first[:-1], 1.0]  # what each node holds before its _backward runs again, but the root
+    total = sum(w * n for w, n in zip(weights, nodes))
+    grads = _torch().autograd.grad(total, nodes[: len(leaf_values)], allow_unused=True)
+    return [0.0 if g is None else g.item() for g in grads]
 
 
 @remembered

@@ -111,6 +111,22 @@ def op_rtruediv(self, other):
     return self**-1 * other
 
 
+class LeansOnAnother(RuntimeError):
+    """A primitive operation called another operation of the class."""
+
+
+def unavailable(method: str, keep: list[str]):
+    """What stands in for another operation while a primitive one is graded: it refuses, saying why."""
+
+    def refuse(self, *args):
+        raise LeansOnAnother(
+            f"{'/'.join(keep)} called Value.{method}: this operation is graded on its own, and computes "
+            "its result and its backward itself, as math does (no other operation of the class)"
+        )
+
+    return refuse
+
+
 # ---- stand-ins for the parts of a net, and the grader's own net -----------------------
 
 
@@ -185,7 +201,7 @@ class GraderMLP:
 
     def __call__(self, x):
         """Plain numbers or the notebook's own Values, as the notebook's MLP takes them."""
-        values = [v if isinstance(v, self.V.__mro__[1]) else self.V(float(v)) for v in x]
+        values = [v if isinstance(v, self.V) else self.V(float(v)) for v in x]
         return mlp_forward(self.sizes, self.params, values)
 
     def parameters(self):

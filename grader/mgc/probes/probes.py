@@ -30,9 +30,8 @@ from mgc.probes.handed import (  # in a child, those it was sent come from the h
     grader_softmax,
     module_of,
     recording_backward,
+    unavailable,
 )
-
-EPS = 1e-6  # torch.autograd.gradcheck's step for central differences
 
 _true_float = float.__float__  # a float subclass cannot lie through these
 _true_int = int.__int__
@@ -56,7 +55,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, NotImplementedError):
         return "NotImplementedError"
     if isinstance(error, ProbeError):
-        return str(error)
+        return str.__getitem__(str(error), slice(None))  # an exact str, whatever a subclass returns
     frames = [f for f in printed_frames(error.__traceback__) if f[0].startswith("<cell")]
     where = "".join(f"\n  {name}, line {line}{_source_line(name, line)}" for name, line, _ in frames[-3:])
     return f"{type(error).__name__}: {error}{where}"
@@ -132,19 +131,35 @@ def granted(name: str):
     return found
 
 
-def isolate(V: type, keep: list[str]) -> type:
-    """A subclass of the student's `V` in which each method the class defines, except those in
-    `keep`, is the grader's own. Methods the class lacks stay missing."""
+def isolate(V: type, keep: list[str], alone: bool = False) -> type:
+    """The student's class `V` itself (the child is thrown away after one probe, and `type(x) is
+    Value` must still hold), with each method it defines, except those in `keep`, replaced: by the
+    grader's own operation, or, `alone`, by one that refuses to be used (a primitive operation
+    computes its own result, and cannot lean on the grader's). Methods the class lacks stay missing."""
     missing = [name for name in keep if not callable(getattr(V, name, None))]
     if missing:
         raise ProbeError(f"{V.__name__} has no method {', '.join(missing)}")
     sent = globals()
-    ops = {
-        method: sent[function]
-        for method, function in METHOD_OPS.items()
-        if method not in keep and function in sent and callable(getattr(V, method, None))
-    }
-    return type(V.__name__, (V,), ops)
+    for method, function in METHOD_OPS.items():
+        if method not in keep and callable(getattr(V, method, None)):
+            replacement = unavailable(method, keep) if alone else sent.get(function)
+            if replacement is not None:
+                PATCHED.append((V, method, V.__dict__.get(method, PATCHED)))
+                setattr(V, method, replacement)
+    return V
+
+
+PATCHED: list = []  # (class, method, what it had, or PATCHED itself for nothing): undone after each case
+
+
+def restore() -> None:
+    """Put back what isolate() replaced (in a notebook's own kernel, its class lives on)."""
+    while PATCHED:
+        V, method, old = PATCHED.pop()
+        if old is PATCHED:
+            delattr(V, method)
+        else:
+            setattr(V, method, old)
 
 
 def topological_order(root) -> list:
@@ -187,6 +202,8 @@ def cases_of(probe):
                 results.append(probe(ns, case, **options))
             except BaseException as error:  # student code may raise anything, SystemExit included
                 results.append({"error": describe(error)})
+            finally:
+                restore()
         return results
 
     return run
@@ -205,12 +222,15 @@ def _leaves_and_root(V, case, shift=None):
 
 
 @cases_of
-def operation(ns: dict, case: dict, keep: list[str], cls: str = "Value") -> dict:
+def operation(
+    ns: dict, case: dict, keep: list[str], eps: float, alone: bool = False, cls: str = "Value"
+) -> dict:
     """One operation on fresh leaves: its value, the leaves' grads after a seeded backward
-    (on top of pre-loaded grads, so `=` instead of `+=` shows), and central differences."""
-    V = isolate(student_class(ns, cls), keep)
+    (on top of pre-loaded grads, so `=` instead of `+=` shows), and central differences. `alone`:
+    the other operations are not there to lean on (a primitive computes its own result)."""
+    V = isolate(student_class(ns, cls), keep, alone)
     leaves, out = _leaves_and_root(V, case)
-    if not isinstance(out, V.__mro__[1]):
+    if not isinstance(out, V):
         raise ProbeError(f"{case['op']} returned {type(out).__name__}, not a {cls}")
     for leaf, pre in zip(leaves, case["pre"]):
         leaf.grad = pre
@@ -218,14 +238,14 @@ def operation(ns: dict, case: dict, keep: list[str], cls: str = "Value") -> dict
     walk_backward(out, case["seed"])
     result = {"data": number(out.data, "out.data"), "grads": [number(v.grad, "grad") for v in leaves]}
     result["reached"] = [id(leaf) in reached for leaf in leaves]  # by out's children, as backward() walks
-    result["numeric"] = [_central_difference(V, case, i) for i in range(len(leaves))]
+    result["numeric"] = [_central_difference(V, case, i, eps) for i in range(len(leaves))]
     return result
 
 
-def _central_difference(V, case, i: int) -> float:
-    up = _leaves_and_root(V, case, (i, EPS))[1]
-    down = _leaves_and_root(V, case, (i, -EPS))[1]
-    return (number(up.data) - number(down.data)) / (2 * EPS)
+def _central_difference(V, case, i: int, eps: float) -> float:
+    up = _leaves_and_root(V, case, (i, eps))[1]
+    down = _leaves_and_root(V, case, (i, -eps))[1]
+    return (number(up.data) - number(down.data)) / (2 * eps)
 
 
 # ---- probes: backward() and the topological sort --------------------------------
@@ -255,7 +275,8 @@ def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
         nodes.append(out)
     root = nodes[-1]
     root.backward()
-    result = {"grads": [number(v.grad, "grad") for v in nodes], "calls": list(calls)}
+    ran = [int.__int__(k) for k in calls if type(k) is int]  # the student's code can reach `calls`
+    result = {"grads": [number(v.grad, "grad") for v in nodes], "calls": ran}
     root.backward()
     result["again"] = [number(v.grad, "grad") for v in nodes]
     return result
@@ -268,13 +289,13 @@ def _call_builder(ns, case, values, builder):
     V = isolate(student_class(ns, case.get("cls", "Value")), [])
     leaves = [V(v) for v in values]
     root = granted("build_" + builder)(ns, leaves, case)
-    if not isinstance(root, V.__mro__[1]):
+    if not isinstance(root, V):
         raise ProbeError(f"expected a Value back, got {type(root).__name__}")
     return leaves, root
 
 
 @cases_of
-def graph(ns: dict, case: dict, builder: str) -> dict:
+def graph(ns: dict, case: dict, builder: str, eps: float) -> dict:
     """A student's function that builds a graph from leaves (called by `build_<builder>`): its
     value, its leaves' grads, and central differences."""
     leaves, root = _call_builder(ns, case, case["values"], builder)
@@ -282,11 +303,11 @@ def graph(ns: dict, case: dict, builder: str) -> dict:
     result = {"data": number(root.data, "the result"), "grads": [number(v.grad, "grad") for v in leaves]}
     numeric = []
     for i in range(len(leaves)):
-        up = [v + EPS * (j == i) for j, v in enumerate(case["values"])]
-        down = [v - EPS * (j == i) for j, v in enumerate(case["values"])]
+        up = [v + eps * (j == i) for j, v in enumerate(case["values"])]
+        down = [v - eps * (j == i) for j, v in enumerate(case["values"])]
         f_up = number(_call_builder(ns, case, up, builder)[1].data)
         f_down = number(_call_builder(ns, case, down, builder)[1].data)
-        numeric.append((f_up - f_down) / (2 * EPS))
+        numeric.append((f_up - f_down) / (2 * eps))
     result["numeric"] = numeric
     return result
 
@@ -332,7 +353,8 @@ def softmax(ns: dict, case: dict) -> dict:
 
 
 def _tags(values, names: dict) -> list[str]:
-    return [names.get(id(v), "?") for v in values]
+    """Each value's name among the known parameters ("?" for an unknown one, "[...]" for a list)."""
+    return ["[...]" if isinstance(v, list | tuple) else names.get(id(v), "?") for v in values]
 
 
 def _outputs(result) -> list[float] | float:
@@ -446,17 +468,3 @@ def call(ns: dict, case: dict, grader_slopes: bool = False) -> dict:
     if isinstance(result, list | tuple):
         return {"result": [number(r, "each returned item") for r in result]}
     return {"result": number(result, "the result")}
-
-
-PROBES = {
-    "operation": operation,
-    "backward": backward,
-    "graph": graph,
-    "softmax": softmax,
-    "layer_call": layer_call,
-    "mlp_call": mlp_call,
-    "parameters": parameters,
-    "zero_grad": zero_grad,
-    "train": train,
-    "call": call,
-}

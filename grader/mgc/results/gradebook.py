@@ -1,9 +1,10 @@
-"""The gradebook files `mgc grade` writes: JSON and CSV, one row per notebook, kept across runs.
+"""The gradebook files `mgc grade` writes: JSON and CSV, in the one row format, kept across runs.
 
-A run rewrites the rows of the notebooks it graded and keeps every other row, so
-regrading one student never loses the class. A row is named by the notebook's path,
-which also tells two notebooks of one student apart. Each row keeps the seed of the
-run that graded it (`mgc grade --seed N` repeats its cases).
+A row is a student's notebook for an assignment (SubmissionResult.to_row), stored under its
+student, assignment and resolved path. A run rewrites the rows of the notebooks it graded and keeps
+every other row, so regrading one student never loses the class; after every merge, each student
+and assignment has one row that counts, chosen by the same rule as within a run
+(mgc.grading.run.second_copies), and any other is marked a second copy.
 """
 
 from __future__ import annotations
@@ -12,14 +13,27 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from mgc.course.manifest import Course, load
 from mgc.course.notebook import digest
-from mgc.grading.run import SubmissionResult
+from mgc.judge.verdict import Status, Verdict
+from mgc.results.result import Outcome, SubmissionResult
 
-FIXED = ["student", "assignment", "path", "score", "max_score", "seed"]
-TEXT = ("student", "assignment", "path", "review")  # what a student's file and folder names can reach
+FIXED = ["student", "assignment", "outcome", "score", "max_score", "path", "seed"]
+MORE = [
+    "name",
+    "raw_score",
+    "penalty",
+    "late_days",
+    "submitted",
+    "reason",
+    "duplicate_of",
+    "review",
+    "sha256",
+]
+TEXT = ("student", "name", "assignment", "path", "review", "reason", "duplicate_of")  # what names can reach
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so: it gets a '
 
 
@@ -35,30 +49,53 @@ def _replace(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def read_json(path: Path) -> list[dict]:
-    """The rows of a JSON gradebook; none if the file does not exist."""
+def read(path: Path, course: Course | None = None) -> list[SubmissionResult]:
+    """The results a gradebook (JSON or CSV, by its suffix) holds; none if the file does not exist."""
     if not path.exists():
         return []
+    return _read_csv(path, course or load()) if path.suffix == ".csv" else _read_json(path)
+
+
+def _read_json(path: Path) -> list[SubmissionResult]:
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))["submissions"]
-        if all(isinstance(r, dict) and isinstance(r.get("path"), str) for r in rows):
-            return rows
+        return [SubmissionResult.from_row(row) for row in rows]
     except (ValueError, KeyError, TypeError):
-        pass
-    raise GradebookError(f"{path} is not a gradebook written by mgc grade (no submissions with paths)")
+        raise GradebookError(
+            f"{path} is not a gradebook written by mgc grade (no submissions in its rows)"
+        ) from None
 
 
-def read_csv(path: Path) -> list[dict]:
-    """The rows of a CSV gradebook; none if the file does not exist."""
-    if not path.exists():
-        return []
+def _read_csv(path: Path, course: Course) -> list[SubmissionResult]:
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         if reader.fieldnames is None or not set(FIXED) <= set(reader.fieldnames):
             raise GradebookError(
                 f"{path} is not a gradebook written by mgc grade (columns {', '.join(FIXED)})"
             )
-        return [{k: _as_read(v) if k in TEXT else v for k, v in row.items()} for row in reader]
+        rows = [{k: _as_read(v) if k in TEXT else v for k, v in row.items()} for row in reader]
+    found = []
+    for row in rows:
+        exercises = course.assignment(row["assignment"]).exercises if row["assignment"] else ()
+        verdicts = []
+        for e in exercises:
+            points = float(row.get(e.id) or 0)
+            status = Status.PASSED if points == e.points else Status.FAILED
+            if row["outcome"] == Outcome.NOT_GRADED:
+                status = Status.NOT_GRADED
+            verdicts.append(Verdict(e.id, status, points, e.points))
+        seed = int(row["seed"]) if row.get("seed") not in (None, "", "None") else None
+        review = tuple(filter(None, (row.get("review") or "").split("; ")))
+        found.append(
+            SubmissionResult(
+                row["student"], row["assignment"] or None, row["path"], tuple(verdicts),
+                Outcome(row["outcome"]), row.get("reason", ""), review, seed, row.get("sha256", ""),
+                duplicate_of=row.get("duplicate_of", ""), submitted=row.get("submitted", ""),
+                late_days=int(row.get("late_days") or 0), penalty=float(row.get("penalty") or 0),
+                name=row.get("name", ""),
+            )
+        )  # fmt: skip
+    return found
 
 
 def _as_written(text: str) -> str:
@@ -70,41 +107,66 @@ def _as_read(text: str) -> str:
 
 
 def graded_paths(path: Path) -> set[str]:
-    """The notebooks a gradebook (JSON or CSV) holds an up-to-date graded row for (for --resume):
-    graded, and unchanged since (a row from before gradebooks kept the digest counts as unchanged)."""
-    rows = read_csv(path) if path.suffix == ".csv" else read_json(path)
-    graded = [r for r in rows if str(r.get("graded", True)) not in ("False", "false")]
-    return {r["path"] for r in graded if not r.get("sha256") or r["sha256"] == digest(r["path"])}
+    """The notebooks a gradebook holds an up-to-date graded row for (for --resume): graded, and
+    unchanged since."""
+    return {r.path for r in read(path) if r.graded and (not r.sha256 or r.sha256 == digest(r.path))}
 
 
-def _merged(old: list[dict], new: list[dict]) -> list[dict]:
-    fresh = {r["path"] for r in new}
-    rows = [r for r in old if r["path"] not in fresh] + new
-    return sorted(rows, key=lambda r: (r["student"], r["assignment"] or "", r["path"]))
+def merged(old: list[SubmissionResult], new: list[SubmissionResult]) -> list[SubmissionResult]:
+    """The gradebook after a run: each notebook's newest row, and one counted row per student and
+    assignment (the others second copies, by the one rule)."""
+    from mgc.grading.run import second_copies
+
+    rows = {(r.student, r.assignment, r.path): r for r in old}
+    rows |= {(r.student, r.assignment, r.path): r for r in new}
+    ordered = sorted(rows.values(), key=lambda r: (r.student, r.assignment or "", r.path))
+    restored = [
+        replace(r, outcome=Outcome.GRADED, reason="", duplicate_of="")
+        if r.outcome is Outcome.SECOND_COPY
+        else r
+        for r in ordered
+    ]
+    for i, first in second_copies(restored).items():
+        reason = f"a second {first.assignment} notebook from {first.student}: only {first.path} counts"
+        restored[i] = replace(
+            restored[i], outcome=Outcome.SECOND_COPY, reason=reason, duplicate_of=first.path
+        )
+    return restored
 
 
-def write_json(results: list[SubmissionResult], path: Path, seed: int) -> None:
-    """Write this run's rows into the JSON gradebook at `path`, keeping the others."""
-    rows = _merged(read_json(path), [r.to_json() for r in results])
-    _replace(path, json.dumps({"seed": seed, "submissions": rows}, indent=2) + "\n")
+def save(
+    rows: list[SubmissionResult], path: Path, seed: int | None = None, course: Course | None = None
+) -> None:
+    """Write the whole gradebook, `rows`, to `path` (JSON or CSV, by its suffix), whole or not at all."""
+    if path.suffix == ".csv":
+        _replace(path, _csv_text(rows, course or load()))
+    else:
+        _replace(path, json.dumps({"seed": seed, "submissions": [r.to_row() for r in rows]}, indent=2) + "\n")
 
 
-def write_csv(results: list[SubmissionResult], path: Path, course: Course | None = None) -> None:
-    """Write this run's rows into the CSV gradebook at `path`, keeping the others: student,
-    assignment, path, score, max_score, seed, one column per exercise, and what to review."""
-    course = course or load()
+def write(
+    results: list[SubmissionResult], path: Path, seed: int | None = None, course: Course | None = None
+) -> list[SubmissionResult]:
+    """Merge this run's results into the gradebook at `path`; returns the whole gradebook as written."""
+    rows = merged(read(path, course), results)
+    save(rows, path, seed, course)
+    return rows
+
+
+def _csv_text(results: list[SubmissionResult], course: Course) -> str:
+    """The rows as CSV: the fixed columns, the points of every exercise, and the rest."""
     exercise_ids = [e.id for e in course.exercises]
-    columns = [*FIXED, *exercise_ids, "review", "graded", "sha256"]
-    new = []
-    for r in results:
-        scores = {e.id: e.score for e in r.exercises}
-        row = {"student": r.student, "assignment": r.assignment or "", "path": r.path, "score": r.score}
-        row |= {"max_score": r.max_score, "seed": r.seed, "review": "; ".join(r.review), "graded": r.graded}
-        row["sha256"] = r.sha256
-        new.append(row | {i: scores.get(i, "") for i in exercise_ids})
-    rows = _merged(read_csv(path), new)
     text = io.StringIO()
-    writer = csv.DictWriter(text, columns, restval="", extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(text, [*FIXED, *exercise_ids, *MORE], restval="", lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _as_written(str(v)) if k in TEXT else v for k, v in row.items()} for row in rows)
-    _replace(path, text.getvalue())
+    for r in results:
+        row = r.to_row()
+        row["review"] = "; ".join(row["review"])
+        row |= {v.exercise: v.points for v in r.verdicts}
+        writer.writerow(
+            {
+                k: _as_written(str(row[k] if row[k] is not None else "")) if k in TEXT else row.get(k, "")
+                for k in writer.fieldnames
+            }
+        )
+    return text.getvalue()

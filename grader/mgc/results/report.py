@@ -1,4 +1,4 @@
-"""Show grading results: a table per submission in the terminal, a gradebook, and JSON."""
+"""Show grading results in the terminal: a table per submission, and the gradebook."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from mgc.grading.run import SubmissionResult
+from mgc.judge.verdict import Status
+from mgc.results.result import Outcome, SubmissionResult
 
 STATUS = {
-    "passed": "[green]passed[/]",
-    "failed": "[red]failed[/]",
-    "error": "[yellow]grader error[/]",
-    "not graded": "[bold yellow]NOT GRADED[/]",
+    Status.PASSED: "[green]passed[/]",
+    Status.FAILED: "[red]failed[/]",
+    Status.NOT_GRADED: "[bold yellow]NOT GRADED[/]",
 }
 
 
@@ -28,6 +28,16 @@ def plain(text: str) -> str:
     return escape(visible)
 
 
+LINE_LIMIT = 500  # characters of one line of a student's text, at most, in the terminal
+
+
+def plain_line(text: str) -> str:
+    """Text from a submission on one line of the terminal: control characters shown, not obeyed
+    (a name could clear the screen or forge a line), and capped in length."""
+    visible = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return visible if len(visible) <= LINE_LIMIT else visible[:LINE_LIMIT] + "..."
+
+
 def print_submission(result: SubmissionResult, console: Console, details: bool = True) -> None:
     """One table: every exercise with its score, then the feedback of those that failed."""
     score = f"{_points(result.score)} of {_points(result.max_score)}"
@@ -37,11 +47,14 @@ def print_submission(result: SubmissionResult, console: Console, details: bool =
     table.add_column("score", justify="right")
     table.add_column("status")
     table.add_column("feedback", overflow="fold")
-    for e in result.exercises:
-        first = e.feedback.splitlines()[0] if e.feedback else ""
-        table.add_row(e.id, f"{_points(e.score)}/{_points(e.max_score)}", STATUS[e.status], plain(first))
-    if result.error and not result.exercises:
-        table.add_row("-", "0/0", STATUS["failed"], plain(result.error))
+    for v in result.verdicts:
+        first = v.message.splitlines()[0] if v.message else ""
+        table.add_row(
+            v.exercise, f"{_points(v.points)}/{_points(v.max_points)}", STATUS[v.status], plain(first)
+        )
+    if result.reason and not result.verdicts:
+        status = STATUS[Status.NOT_GRADED if not result.graded else Status.FAILED]
+        table.add_row("-", "0/0", status, plain(result.reason))
     console.print(table)
     if result.review:
         places = len(result.review)
@@ -49,10 +62,10 @@ def print_submission(result: SubmissionResult, console: Console, details: bool =
         for place in result.review[:10]:
             console.print(f"  {plain(place)}", highlight=False)
     if details:
-        for e in result.exercises:
-            if e.feedback and e.status != "passed" and "\n" in e.feedback:
-                console.print(f"[bold]{e.id}[/]", markup=True)
-                console.print(plain(e.feedback), markup=True, highlight=False)
+        for v in result.verdicts:
+            if v.status is not Status.PASSED and ("\n" in v.message or v.hint):
+                console.print(f"[bold]{v.exercise}[/]", markup=True)
+                console.print(plain(v.feedback), markup=True, highlight=False)
                 console.print()
 
 
@@ -66,8 +79,12 @@ def print_gradebook(results: list[SubmissionResult], console: Console) -> None:
         score = _points(r.score)
         if not r.graded:
             score, percent = "-", "NOT GRADED"
-        elif r.duplicate_of:
+        elif r.outcome is Outcome.SECOND_COPY:
             score, percent = "-", "second copy, not counted"
+        elif r.outcome is Outcome.UNREADABLE:
+            percent = "unreadable"
         review = f"[yellow]REVIEW ({len(r.review)})[/]" if r.review else ""
+        if r.not_graded:  # a grader error: the instructor's to look at, never the student's loss
+            review += f" [bold yellow]not graded: {', '.join(v.exercise for v in r.not_graded)}[/]"
         table.add_row(plain(r.student), r.assignment or "?", score, _points(r.max_score), percent, review)
     console.print(table)

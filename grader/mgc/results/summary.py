@@ -20,10 +20,12 @@ from rich.console import Console
 from rich.table import Table
 
 from mgc.course.manifest import Course, load
-from mgc.grading.run import SubmissionResult
 from mgc.results.report import plain
+from mgc.results.result import Outcome, SubmissionResult
+from mgc.term import identical
 
 MOST_HINTS = 5
+MOST_NAMED = 20  # students named per heading in the terminal
 
 
 @dataclass
@@ -33,6 +35,8 @@ class AssignmentSummary:
     scores: list[float] = field(default_factory=list)
     passed: dict[str, int] = field(default_factory=dict)  # exercise id -> how many passed it
     hints: Counter = field(default_factory=Counter)  # (exercise id, hint) -> how many got it
+    not_graded: list[str] = field(default_factory=list)  # "student: exercise (why)", to grade again
+    attention: dict[str, list[str]] = field(default_factory=dict)  # heading -> the students it names
 
     @property
     def graded(self) -> int:
@@ -47,17 +51,47 @@ def summarize(results: list[SubmissionResult], course: Course | None = None) -> 
     course = course or load()
     found: dict[str, AssignmentSummary] = {}
     for r in results:
-        if not r.counts or r.assignment is None:
+        if r.assignment is None:
             continue
         assignment = course.assignment(r.assignment)
         summary = found.setdefault(r.assignment, AssignmentSummary(r.assignment, assignment.max_score))
+        summary.not_graded += [f"{r.student}: {v.exercise} ({v.message})" for v in r.not_graded]
+        for heading, line in _attention(r):
+            summary.attention.setdefault(heading, []).append(line)
+        if not r.counts or r.outcome is Outcome.MISSING:
+            continue
         summary.scores.append(r.score)
-        for e in r.exercises:
-            summary.passed[e.id] = summary.passed.get(e.id, 0) + (e.status == "passed")
-            for line in e.feedback.splitlines():
-                if line.startswith("hint: "):
-                    summary.hints[(e.id, line.removeprefix("hint: "))] += 1
-    return [found[a.id] for a in course.assignments if a.id in found]
+        for v in r.verdicts:
+            summary.passed[v.exercise] = summary.passed.get(v.exercise, 0) + v.passed
+            if v.hint:
+                summary.hints[(v.exercise, v.hint)] += 1
+    for assignment, group in identical(results):
+        found[assignment].attention.setdefault(IDENTICAL, []).append(", ".join(group))
+    return [
+        found[a.id]
+        for a in course.assignments
+        if a.id in found and (found[a.id].graded or found[a.id].not_graded or found[a.id].attention)
+    ]
+
+
+IDENTICAL = "Handed in identical notebooks (the same file, or the same code whitespace aside)"
+
+
+def _attention(r: SubmissionResult) -> list[tuple[str, str]]:
+    """What a row asks the instructor to look at: (heading, a line naming the student)."""
+    who = f"{r.student} ({r.name})" if r.name and r.name != r.student else r.student
+    found = []
+    if r.outcome is Outcome.MISSING:
+        found.append(("Handed in nothing", who))
+    elif r.outcome is Outcome.UNREADABLE:
+        found.append(("Could not be read", f"{who}: {r.reason}"))
+    elif r.outcome is Outcome.SECOND_COPY:
+        found.append(("Second notebooks, not counted", f"{who}: {r.path}"))
+    if r.late_days:
+        found.append(("Late", f"{who}: {r.late_days} day(s), {r.penalty:g} point(s) off"))
+    if "not on the roster" in r.reason:
+        found.append(("Not on the roster", f"{who}: {r.path}"))
+    return found
 
 
 def _histogram_png(summary: AssignmentSummary) -> bytes:
@@ -82,12 +116,16 @@ def _histogram_png(summary: AssignmentSummary) -> bytes:
 
 def _lines(summary: AssignmentSummary, course: Course) -> tuple[str, list[tuple[str, str]], list[str]]:
     """The headline, the (exercise, pass rate) rows and the most frequent hints, as text."""
-    scores = summary.scores
+    scores = summary.scores or [0.0]
     mean, median = statistics.fmean(scores), statistics.median(scores)
     headline = (
         f"{summary.graded} graded; mean {mean:.1f}, median {median:g}, "
         f"min {min(scores):g}, max {max(scores):g} of {summary.max_score:g}"
     )
+    if summary.not_graded:
+        headline += (
+            f"; {len(summary.not_graded)} exercise(s) NOT GRADED (the grader's fault: grade them again)"
+        )
     rows = [
         (e.id, f"{summary.pass_rate(e.id):.0%} ({summary.passed.get(e.id, 0)}/{summary.graded})")
         for e in course.assignment(summary.assignment).exercises
@@ -114,6 +152,18 @@ def print_summary(summaries: list[AssignmentSummary], console: Console, course: 
             console.print("Hints given most often:")
             for hint in hints:
                 console.print(f"  {plain(hint)}", highlight=False)
+        for heading, lines in summary.attention.items():
+            console.print(f"[bold]{heading}[/] ({len(lines)}):", highlight=False)
+            for line in lines[:MOST_NAMED]:
+                console.print(f"  {plain(line)}", highlight=False)
+            if len(lines) > MOST_NAMED:
+                console.print(f"  ... and {len(lines) - MOST_NAMED} more (--summary FILE lists them all)")
+        if summary.not_graded:
+            console.print(
+                "[bold yellow]Not graded[/] (the grader's fault, never the student's: grade them again):"
+            )
+            for line in summary.not_graded:
+                console.print(f"  {plain(line)}", highlight=False)
 
 
 def _markdown(text: str) -> str:
@@ -139,6 +189,16 @@ def write_summary(summaries: list[AssignmentSummary], path: Path, course: Course
             )
             if hints:
                 parts.append("Hints given most often:\n\n" + "".join(f"- {_markdown(h)}\n" for h in hints))
+            for heading, lines in summary.attention.items():
+                parts.append(
+                    f"{_markdown(heading)} ({len(lines)}):\n\n"
+                    + "".join(f"- {_markdown(x)}\n" for x in lines)
+                )
+            if summary.not_graded:
+                parts.append(
+                    "Not graded (grade them again):\n\n"
+                    + "".join(f"- {_markdown(x)}\n" for x in summary.not_graded)
+                )
         else:
             body = "".join(f"<tr><td>{html.escape(e)}</td><td>{r}</td></tr>" for e, r in rows)
             parts.append(
@@ -149,6 +209,12 @@ def write_summary(summaries: list[AssignmentSummary], path: Path, course: Course
             if hints:
                 items = "".join(f"<li>{html.escape(h)}</li>" for h in hints)
                 parts.append(f"<p>Hints given most often:</p><ul>{items}</ul>")
+            for heading, lines in summary.attention.items():
+                items = "".join(f"<li>{html.escape(x)}</li>" for x in lines)
+                parts.append(f"<p>{html.escape(heading)} ({len(lines)}):</p><ul>{items}</ul>")
+            if summary.not_graded:
+                items = "".join(f"<li>{html.escape(x)}</li>" for x in summary.not_graded)
+                parts.append(f"<p>Not graded (grade them again):</p><ul>{items}</ul>")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".md":
         path.write_text("# Class summary\n\n" + "\n".join(parts), encoding="utf-8")

@@ -294,28 +294,38 @@ def _read(read, fd: int, size: int) -> bytes:
     return data
 
 
-def _json(value) -> str:
-    """JSON for the plain values a report holds. Written here because importing the json module
-    costs a child more (re, enum: about 18 ms here) than everything else it does."""
+def _json(value, depth: int = 0) -> str:
+    """JSON for the plain values a report holds, by their exact types: a subclass of str, float or list
+    made by the student's code goes out as the plain value it holds (read with the base type's own
+    methods), and anything else as "?", so no method of theirs runs here and no line is theirs to
+    write. Written here because importing the json module costs a child more (re, enum: about 18 ms
+    here) than everything else it does."""
+    if depth > 32:
+        return '"?"'
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        text = str.__getitem__(value, slice(None))  # an exact str, whatever the subclass claims
+        escaped = str.replace(str.replace(text, "\\", "\\\\"), '"', '\\"')
         return '"' + "".join(c if c >= " " else f"\\u{ord(c):04x}" for c in escaped) + '"'
-    if value is True or value is False or value is None:
+    if type(value) is bool or value is None:
         return {True: "true", False: "false", None: "null"}[value]
-    if isinstance(value, int):
-        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__repr__(int.__int__(value))
     if isinstance(value, float):
-        number = float(value)
+        number = float.__float__(value)
         if number != number:
             return "NaN"
         if number in (float("inf"), float("-inf")):
             return "Infinity" if number > 0 else "-Infinity"
-        return repr(number)
-    if isinstance(value, dict):
-        return "{" + ",".join(_json(str(k)) + ":" + _json(v) for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_json(v) for v in value) + "]"
-    return _json(repr(value))
+        return float.__repr__(number)
+    if type(value) is dict:
+        return (
+            "{"
+            + ",".join(_json(k, depth + 1) + ":" + _json(v, depth + 1) for k, v in dict.items(value))
+            + "}"
+        )
+    if type(value) in (list, tuple):
+        return "[" + ",".join(_json(v, depth + 1) for v in value) + "]"
+    return '"?"'
 
 
 if __name__ == "__main__":

@@ -53,25 +53,28 @@ from pathlib import Path
 
 from mgc.judge.tamper import ALLOWED_STDLIB
 from mgc.probes.payload import helpers, payload
+from mgc.sandbox import SandboxError, SandboxFailure, interpreter, syscalls
 from mgc.sandbox import child as child_module
-from mgc.sandbox import interpreter, syscalls
 from mgc.sandbox.interpreter import NOBODY, base_python, interpreter_root
 
 HERE = Path(__file__).resolve().parent
-CHILD_SOURCE = (HERE / "child.py").read_text(encoding="utf-8")
-LAUNCHER_SOURCE = (HERE / "launcher.py").read_text(encoding="utf-8")
 REPOSITORY = HERE.parents[2]
+
+
+@functools.cache
+def source(name: str) -> str:
+    """The source of one of the sandbox's own programs (child.py, launcher.py), passed as -c."""
+    return (HERE / name).read_text(encoding="utf-8")
+
 
 DEFAULT_SECONDS = 8.0  # wall clock per exercise, and for loading a notebook: a hang costs under 10 s
 TOTAL_SECONDS = 90.0  # wall clock for all of one notebook's children together
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 OUTPUT_LIMIT = 1 << 20  # the longest report line the parent will read
+CELL_ERRORS = 20  # the cells' errors kept per notebook (the first ones): a red team raised 30 000
+CELL_ERROR_LENGTH = 2000  # characters of each
 SERVER_SECONDS = 5.0  # for the fork server to answer: it runs no student code
 MODES = ("bubblewrap", "unprivileged user", "none")
-
-
-class SandboxError(Exception):
-    """The child did not answer: it hung, crashed, exited, or sent garbage."""
 
 
 @dataclass
@@ -184,7 +187,7 @@ def _server_command(mode: str, program: list[str], filter_fd: int | None) -> tup
         env["LD_LIBRARY_PATH"] = os.path.join(mirrored, "lib")
     if filter_fd is None:
         return [python, *program[1:]], {**user, "env": env}
-    launch = [python, "-I", "-S", "-B", "-c", LAUNCHER_SOURCE, str(filter_fd), python, *program[-2:]]
+    launch = [python, "-I", "-S", "-B", "-c", source("launcher.py"), str(filter_fd), python, *program[-2:]]
     return launch, {**user, "env": env}
 
 
@@ -217,19 +220,19 @@ def confinement() -> str:
     }
     if wanted:
         if wanted not in works:
-            raise SandboxError(f"MGC_SANDBOX={wanted!r} is not one of {', '.join(MODES)}")
+            raise SandboxFailure(f"MGC_SANDBOX={wanted!r} is not one of {', '.join(MODES)}")
         if not works[wanted]():
             why = {
                 "bubblewrap": "bwrap is missing or user namespaces are off",
                 "unprivileged user": f"the grader is not root, or uid {NOBODY} cannot start {base_python()}",
                 "none": "the grader is root, and student code would run as root",
             }[wanted]
-            raise SandboxError(f"MGC_SANDBOX={wanted!r} does not work here: {why}")
+            raise SandboxFailure(f"MGC_SANDBOX={wanted!r} does not work here: {why}")
         return wanted
     syscalls.available()  # build the filter before any fork
     mode = next((mode for mode in MODES if works[mode]()), None)
     if mode is None:
-        raise SandboxError(
+        raise SandboxFailure(
             f"no confinement works here: as root, either bubblewrap must work or uid {NOBODY} must be able "
             f"to start {base_python()} (install bubblewrap, or grade with a Python outside /root)"
         )
@@ -275,7 +278,7 @@ class _Server:
     def __init__(self, limits: Limits) -> None:
         mode = confinement()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        program = [base_python(), "-I", "-S", "-B", "-c", CHILD_SOURCE, str(theirs.fileno())]
+        program = [base_python(), "-I", "-S", "-B", "-c", source("child.py"), str(theirs.fileno())]
         filter_fd = None
         if syscalls.available():
             filter_fd, write_end = os.pipe()  # a few KiB: well within what a pipe holds
@@ -310,10 +313,10 @@ class _Server:
             reply = marshal.loads(data)
         except (OSError, EOFError, ValueError, TypeError):
             self.close()
-            raise SandboxError("the sandbox stopped answering") from None
+            raise SandboxFailure("the sandbox stopped answering") from None
         if not isinstance(reply, dict):
             self.close()
-            raise SandboxError("the sandbox sent something that is not a reply")
+            raise SandboxFailure("the sandbox sent something that is not a reply")
         return reply, fds
 
     def tell(self, request: bytes) -> None:
@@ -323,7 +326,7 @@ class _Server:
             self.control.send(request)
         except OSError:
             self.close()
-            raise SandboxError("the sandbox stopped answering") from None
+            raise SandboxFailure("the sandbox stopped answering") from None
 
     def spawn(self) -> _Child:
         """A new child (the previous one is reaped first: its _Child.kill ended it)."""
@@ -332,7 +335,7 @@ class _Server:
             for fd in fds:
                 os.close(fd)
             self.close()
-            raise SandboxError("the sandbox could not start a grading process")
+            raise SandboxFailure("the sandbox could not start a grading process")
         return _Child(self, *fds)
 
     def close(self) -> None:
@@ -397,7 +400,7 @@ class _Child:
                 except BlockingIOError:
                     continue
                 except OSError:
-                    raise SandboxError(self.exit_reason()) from None
+                    raise self.ended() from None
 
     def receive(self, deadline: float, seconds: float) -> dict:
         while b"\n" not in self.buffer:
@@ -409,21 +412,25 @@ class _Child:
                 continue
             chunk = os.read(self.reports, 65536)
             if not chunk:
-                raise SandboxError(self.exit_reason())
+                raise self.ended()
             self.buffer += chunk
             if len(self.buffer) > OUTPUT_LIMIT:
                 raise SandboxError("the grading process sent more output than any report needs")
         line, self.buffer = self.buffer.split(b"\n", 1)
         try:
             message = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise SandboxError("the grading process sent something that is not a report") from None
         if not isinstance(message, dict):
             raise SandboxError("the grading process sent something that is not a report")
         return message
 
-    def exit_reason(self) -> str:
-        return _exit_reason(self.server.ask(b"status")[0].get("status"))
+    def ended(self) -> SandboxError:
+        """Why the child closed its pipes: its own doing (SandboxError), or the sandbox's (SandboxFailure)."""
+        status = self.server.ask(b"status")[0].get("status")
+        reason = _exit_reason(status)
+        confined = status is None or os.waitstatus_to_exitcode(status) != child_module.NOT_CONFINED
+        return SandboxError(reason) if confined else SandboxFailure(reason)
 
     def kill(self) -> None:
         """Kill the child, have the server reap it, and release the pipes (the whole server, if it
@@ -563,14 +570,15 @@ class Sandbox:
                     if isinstance(cell, int) and cell > current:
                         current = cell
                     elif isinstance(error, int) and 0 <= error < len(sent) and error not in self.cell_errors:
-                        self.cell_errors[error] = str(message.get("error"))[:2000]
+                        if len(self.cell_errors) < CELL_ERRORS:
+                            self.cell_errors[error] = str(message.get("error"))[:CELL_ERROR_LENGTH]
                     elif message.get("loaded") is True:
                         return child
                 raise SandboxError("the grading process sent more messages than the notebook has cells")
             except SandboxError as error:
                 child.kill()
                 if not 0 <= current < len(self.cells) or current in self.skipped_cells:
-                    raise SandboxError(f"the notebook could not be loaded: {error}") from None
+                    raise type(error)(f"the notebook could not be loaded: {error}") from None
                 self._left(started)
                 self.skipped_cells.add(current)
                 self.cell_errors[current] = f"skipped: {error}"

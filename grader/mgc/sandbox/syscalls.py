@@ -116,6 +116,9 @@ DENIED = (  # refused with EPERM
     # opening a file by its handle skips the flag rules below (and the path)
     "open_by_handle_at",
     "name_to_handle_at",
+    # memory that RLIMIT_AS does not count (a red team held twice its limit in memfds)
+    "memfd_create",
+    "memfd_secret",
     # a descriptor that would survive execve: see CLOEXEC below
     "dup",
     "dup2",

@@ -26,6 +26,6 @@ def _ev(c, k=None, dl=0.0):
 def _bw(c):
     n, n0 = len(c["leaves"]) + len(c["program"]), len(c["leaves"])
     g = [(_ev(c, k, 1e-6) - _ev(c, k, -1e-6)) / 2e-6 for k in range(n)]; g[-1] = 1.0
-    return {"grads": g, "calls": list(range(n - 1, n0 - 1, -1))}
+    return {"grads": g, "calls": list(range(n - 1, n0 - 1, -1)), "again": [2 * x for x in g]}
 def _answer(req):
     return {"results": [(_op if req["probe"] == "operation" else _bw)(c) for c in req["cases"]]}

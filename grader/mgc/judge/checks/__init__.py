@@ -2,28 +2,28 @@
 
 A check never runs student code. It draws cases (the lecture's own, which are
 visible to students, plus random ones per run, which are not), hands them to a
-runner (the sandbox, or the notebook's own kernel under nbgrader), and judges
-the plain numbers that come back against PyTorch and central differences.
-A wrong answer raises CheckFailure with the inputs, what was expected, what
-came back and, for the classic mistakes, a hint that names the mistake.
+runner (the sandbox, or the notebook's own kernel), and judges the plain numbers
+that come back against PyTorch and central differences, into a Verdict: the
+inputs, what was expected, what came back and, for the classic mistakes, a hint
+that names the mistake. Which check grades an exercise is course.toml's to say.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 import zlib
 
-from mgc.course.manifest import Exercise, ManifestError, load
+from mgc.course.manifest import Assignment, Course, Exercise, ManifestError, load
 from mgc.judge.checks.backward import BACKWARD
-from mgc.judge.checks.base import Check, CheckFailure, Runner
+from mgc.judge.checks.base import Check, Runner
 from mgc.judge.checks.derivatives import ACCURACY, GRADIENT, ONE_SIDED, SYMMETRIC
 from mgc.judge.checks.graphs import MSE, NEURON, NLL, SOFTMAX
 from mgc.judge.checks.nn import LAYER, MLP, PARAMETERS, TRAIN, ZERO_GRAD
 from mgc.judge.checks.operations import operation_check
+from mgc.judge.verdict import Verdict
 
-__all__ = ["CHECKS", "NAMED", "Check", "CheckFailure", "Runner", "case_rng", "check_for", "run_check"]
-
-# ---- the registry: exercise id -> check, derived from course.toml ----------------------------
+__all__ = ["NAMED", "Check", "Runner", "case_rng", "check_for", "draw_seed", "run_assignment", "run_exercise"]
 
 NAMED: dict[str, Check] = {  # what an exercise's `check` may name, besides "operation"
     "one_sided": ONE_SIDED,
@@ -43,10 +43,13 @@ NAMED: dict[str, Check] = {  # what an exercise's `check` may name, besides "ope
 }
 
 
-def check_for(exercise: Exercise) -> Check:
+@functools.cache
+def check_for(exercise: Exercise, course: Course | None = None) -> Check:
     """How `exercise` is graded, as course.toml says."""
     if exercise.check == "operation":
-        return operation_check(list(exercise.ops), exercise.methods, list(exercise.hidden_ops) or None)
+        operations = (course or load()).operations
+        hidden = list(exercise.hidden_ops) or None
+        return operation_check(list(exercise.ops), exercise.methods, hidden, operations, exercise.primitive)
     if exercise.check not in NAMED:
         raise ManifestError(
             f"exercise {exercise.id}: no check named {exercise.check!r} (known: {', '.join(NAMED)})"
@@ -54,7 +57,9 @@ def check_for(exercise: Exercise) -> Check:
     return NAMED[exercise.check]
 
 
-CHECKS: dict[str, Check] = {e.id: check_for(e) for e in load().exercises}
+def draw_seed() -> int:
+    """A fresh seed for a run's random cases: one per run, the same cases for the whole class."""
+    return random.SystemRandom().randrange(2**31)
 
 
 def case_rng(seed: int, exercise_id: str) -> random.Random:
@@ -63,6 +68,23 @@ def case_rng(seed: int, exercise_id: str) -> random.Random:
     return random.Random(seed ^ zlib.crc32(exercise_id.encode()))
 
 
-def run_check(exercise_id: str, runner: Runner, rng: random.Random | None) -> None:
-    """Grade one exercise with `runner`; raises CheckFailure (or SandboxError) when it fails."""
-    CHECKS[exercise_id].run(exercise_id, runner, rng)
+def run_exercise(
+    exercise: Exercise, runner: Runner, seed: int | None, course: Course | None = None
+) -> Verdict:
+    """The verdict on one exercise; with no seed, the lecture's cases only. A check that breaks is the
+    grader's bug: the exercise is not graded, never the student's loss."""
+    try:
+        check = check_for(exercise, course)
+        return check.run(
+            exercise.id, exercise.points, runner, None if seed is None else case_rng(seed, exercise.id)
+        )
+    except Exception as error:
+        reason = f"not graded: the grader broke on it ({type(error).__name__}: {error})"
+        return Verdict.not_graded(exercise.id, exercise.points, reason)
+
+
+def run_assignment(
+    assignment: Assignment, runner: Runner, seed: int | None, course: Course | None = None
+) -> list[Verdict]:
+    """Every exercise of `assignment`, in course.toml's order: what every front door calls."""
+    return [run_exercise(exercise, runner, seed, course) for exercise in assignment.exercises]

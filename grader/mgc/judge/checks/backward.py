@@ -110,6 +110,20 @@ def judge_backward(case: dict, result: dict) -> None:
             )
     if not all_close(grads, want):
         fail(f"grads of n0..n{len(grads) - 1}: expected {fmt(want)} (PyTorch), got {fmt(grads)}")
+    # a second backward() adds to what the first left: micrograd's way (every node passes on all it
+    # holds), or PyTorch's (the leaves get the same again); never the first pass's grads alone
+    again = result["again"][:n_leaves]
+    compounded = expected.graph_program_again(case["leaves"], case["program"])
+    doubled = [2 * g for g in want[:n_leaves]]
+    if not (all_close(again, compounded) or all_close(again, doubled)):
+        hint = None
+        if all_close(again, want[:n_leaves]):
+            hint = "backward() must not reset the grads: they add up, and only zero_grad() resets them"
+        fail(
+            f"after a second root.backward(), the leaves' grads: expected {fmt(compounded)} (they add up: "
+            f"nothing resets them between the two calls), got {fmt(again)}",
+            hint,
+        )
 
 
 BACKWARD = Check(

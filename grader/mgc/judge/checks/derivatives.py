@@ -6,7 +6,7 @@ import random
 
 from mgc.judge import expected
 from mgc.judge.checks.base import Check, fail, fmt
-from mgc.judge.expected import all_close, close
+from mgc.judge.expected import SLOPE_TOLERANCE, all_close, close
 from mgc.probes.handed import FUNCTIONS, slope_one_sided, slope_symmetric
 
 
@@ -19,8 +19,8 @@ def judge_slope(truth, other, other_name):
         f, x, h = FUNCTIONS[case["args"][0][1:]], case["args"][1], case["args"][2]
         want = truth(f, x, h)
         got = result["result"]
-        if isinstance(got, list) or not close(got, want, (1e-12, 1e-9)):
-            hint = f"that is the {other_name} form" if close(got, other(f, x, h), (1e-12, 1e-9)) else None
+        if isinstance(got, list) or not close(got, want, SLOPE_TOLERANCE):
+            hint = f"that is the {other_name} form" if close(got, other(f, x, h), SLOPE_TOLERANCE) else None
             fail(f"expected {fmt(want)}, got {fmt(got)}", hint)
 
     return judge
@@ -76,7 +76,7 @@ def judge_accuracy(case: dict, result: dict) -> None:
     f, df = FUNCTIONS[name], FUNCTIONS[name + "'"]
     want = [abs(slope_one_sided(f, x, h) - df(x)), abs(slope_symmetric(f, x, h) - df(x))]
     got = result["result"]
-    if not isinstance(got, list) or not all_close(got, want, (1e-12, 1e-9)):
+    if not isinstance(got, list) or not all_close(got, want, SLOPE_TOLERANCE):
         fail(
             f"(one-sided error, symmetric error): expected {fmt(want)}, got {fmt(got)}",
             "each error is abs(estimate - exact derivative), one-sided first",

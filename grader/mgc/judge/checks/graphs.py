@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from mgc.judge import expected
 from mgc.judge.checks.base import Check, fail, fmt
-from mgc.judge.expected import FINITE_DIFFERENCE_TOLERANCE, all_close, close
+from mgc.judge.expected import FINITE_DIFFERENCE_STEP, FINITE_DIFFERENCE_TOLERANCE, all_close, close
 
 
 def judge_graph(truth: Callable[[dict], tuple[float, list[float]]], names: Callable[[dict], str]):
@@ -32,7 +32,7 @@ def neuron_case(w, b, x) -> dict:
 
 NEURON = Check(
     "graph",
-    options={"builder": "neuron"},
+    options={"builder": "neuron", "eps": FINITE_DIFFERENCE_STEP},
     visible=lambda: [neuron_case([-3.0, 1.0], 6.8813735870195432, [2.0, 0.0])],
     hidden=lambda rng: (
         [
@@ -58,7 +58,7 @@ def mse_case(ypred, ys) -> dict:
 
 MSE = Check(
     "graph",
-    options={"builder": "mse"},
+    options={"builder": "mse", "eps": FINITE_DIFFERENCE_STEP},
     visible=lambda: [mse_case([0.9, -0.8, -0.7, 0.95], [1.0, -1.0, -1.0, 1.0])],
     hidden=lambda rng: [
         mse_case(
@@ -77,7 +77,7 @@ def nll_case(logits, target) -> dict:
 
 NLL = Check(
     "graph",
-    options={"builder": "softmax_nll"},
+    options={"builder": "softmax_nll", "eps": FINITE_DIFFERENCE_STEP},
     visible=lambda: [nll_case([0.0, 3.0, -2.0, 1.0], 3)],
     hidden=lambda rng: (
         [nll_case([round(rng.uniform(-4, 4), 4) for _ in range(n)], rng.randrange(n)) for n in (2, 3, 5)]

@@ -88,7 +88,12 @@ def judge_parameters(case: dict, result: dict) -> None:
         want = [f"{k}.{i}" for k, size in enumerate(case["sizes"]) for i in range(size)]
         whose = "neuron" if part == "layer" else "layer"
         missing = [k for k, size in enumerate(case["sizes"]) if size and f"{k}.0" not in result["tags"]]
-        if missing:
+        if "[...]" in result["tags"]:
+            hint = (
+                f"parameters() returns one flat list of Values, not a list of each {whose}'s lists: "
+                f"[p for part in parts for p in part.parameters()]"
+            )
+        elif missing and set(result["tags"]) <= set(want):
             hint = f"the parameters of {whose} {missing[0]} are missing: include every {whose}"
     if result["tags"] != want:
         fail(f"{part}.parameters(): expected {want}, got {result['tags']}", hint)
