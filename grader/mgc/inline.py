@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from mgc.checks import CheckFailure, run_check
+from mgc.i18n import LANGUAGES, translate
 from mgc.probes import PROBES
 
 
@@ -38,11 +39,15 @@ class InlineRunner:
         return json.loads(json.dumps(results))  # exactly what would cross the sandbox's pipe
 
 
-def check(exercise_id: str, namespace: dict) -> None:
+def check(exercise_id: str, namespace: dict, lang: str | None = None) -> None:
     """Run exercise `exercise_id`'s visible check (the lecture's cases) on `namespace`: what a
-    notebook's test cell shows students. Raises CheckFailure with the feedback when it fails."""
+    notebook's test cell shows students. Raises CheckFailure with the feedback when it fails.
+    The feedback is in `lang`, by default the notebook's own (`MGC_LANG`, which the Chinese
+    notebook's setup cell sets), else English."""
+    lang = lang or namespace.get("MGC_LANG", "en")
+    lang = lang if lang in LANGUAGES else "en"
     try:
         run_check(exercise_id, InlineRunner(namespace), None)
     except CheckFailure as failure:
-        raise TestCellFailure(str(failure)) from None
-    print(f"{exercise_id}: the lecture's cases pass")
+        raise TestCellFailure(translate(str(failure), lang)) from None
+    print(translate(f"{exercise_id}: the lecture's cases pass", lang))

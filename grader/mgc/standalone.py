@@ -1,0 +1,105 @@
+"""A notebook that checks itself without mgc installed (Colab, a plain Jupyter).
+
+The test cells say `from mgc.inline import check`. Where mgc is installed, that is mgc; where it
+is not, a setup cell near the top unpacks the same checks and the lecture's answers (the modules
+mgc.inline imports, visible_truth.json and course.toml: what the browser workspace runs too) into
+a temporary folder and puts it on sys.path. The setup cell is tagged "try-it", which the graders
+never run (mgc.cells), so `mgc grade` and nbgrader grade the notebook as before.
+
+    self_checking(notebook, lang)   # the notebook with the setup cell (added or brought up to date)
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import functools
+import json
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from mgc.cells import TRY_IT
+from mgc.manifest import ROOT
+
+SETUP_TAG = "mgc-setup"
+SETUP_ID = "mgc-setup"
+LANG_VARIABLE = "MGC_LANG"  # the notebook's language, which mgc.inline.check reports its feedback in
+
+
+@functools.cache
+def bundle() -> dict[str, str]:
+    """{path under the course: text} of what mgc.inline and mgc.workspace need: the modules they
+    import (found by importing them afresh), the shipped answers and course.toml. Standard library
+    only: it runs in Pyodide and in any Python 3.11+."""
+    listing = (
+        "import json, sys, mgc.inline, mgc.workspace, mgc.i18n\n"
+        "print(json.dumps([m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'mgc']))"
+    )
+    found = subprocess.run([sys.executable, "-c", listing], capture_output=True, text=True, check=True)
+    paths = sorted(Path(f) for f in json.loads(found.stdout))
+    paths += [ROOT / "grader" / "mgc" / "visible_truth.json", ROOT / "course.toml"]
+    return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in paths}
+
+
+def packed() -> str:
+    """The bundle as one base64 string (zlib-compressed JSON), wrapped at 100 characters."""
+    raw = base64.b64encode(zlib.compress(json.dumps(bundle(), sort_keys=True).encode(), 9)).decode()
+    return "\n".join(raw[i : i + 100] for i in range(0, len(raw), 100))
+
+
+SETUP_TEXT = {
+    "en": (
+        "# Setup: lets the test cells below check your work where the course's `mgc` is not installed\n"
+        "# (Colab, a plain Jupyter). It holds the same checks and the lecture's answers. Run it first;\n"
+        "# it changes nothing where mgc is installed, and it is never graded.\n"
+    ),
+    "zh": (
+        "# 准备：在没有安装课程的 `mgc` 的环境里（Colab、普通的 Jupyter），\n"
+        "# 让下面的测试单元也能检查你的代码。\n"
+        "# 它带着同样的检查和讲座中的答案。请先运行它；装有 mgc 时它什么也不改变，也不计分。\n"
+    ),
+}
+
+LOADER = """\
+import base64 as _b64, json as _json, pathlib as _pathlib, sys as _sys, tempfile as _tempfile, zlib as _zlib
+try:
+    import mgc.inline
+except ImportError:
+    _root = _pathlib.Path(_tempfile.mkdtemp(prefix="mgc-"))
+    for _name, _text in _json.loads(_zlib.decompress(_b64.b64decode(_PACKED))).items():
+        (_root / _name).parent.mkdir(parents=True, exist_ok=True)
+        (_root / _name).write_text(_text, encoding="utf-8")
+    _sys.path.insert(0, str(_root / "grader"))
+    import mgc.inline
+print("mgc checks ready:", mgc.inline.__name__)
+"""
+
+
+def setup_cell(lang: str = "en") -> dict:
+    """The setup cell for a notebook in `lang`."""
+    source = SETUP_TEXT[lang] + f"{LANG_VARIABLE} = {lang!r}\n" + f'_PACKED = """\n{packed()}\n"""\n' + LOADER
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": SETUP_ID,
+        "metadata": {"tags": [TRY_IT, SETUP_TAG], "editable": False, "deletable": False},
+        "outputs": [],
+        "source": source.splitlines(keepends=True),
+    }
+
+
+def is_setup_cell(cell: dict) -> bool:
+    return SETUP_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def self_checking(notebook: dict, lang: str = "en") -> dict:
+    """A copy of `notebook` with the setup cell before its first code cell (replacing an older
+    one): the same cells, ids and graders otherwise."""
+    copied = copy.deepcopy(notebook)
+    cells = [c for c in copied["cells"] if not is_setup_cell(c)]
+    first_code = next((i for i, c in enumerate(cells) if c.get("cell_type") == "code"), len(cells))
+    cells.insert(first_code, setup_cell(lang))
+    copied["cells"] = cells
+    return copied
