@@ -31,6 +31,8 @@ MESSAGES: list[tuple[str, str]] = [
         "{exercise:id}: not implemented yet (the stub still raises NotImplementedError)",
         "{exercise}：还没有实现（代码桩仍然抛出 NotImplementedError）",
     ),
+    # "exercise: what was tried", then what it describes on the lines below
+    ("{exercise:id}: {where}", "{exercise}：{where}"),
     ("raised {error:raw}", "抛出了 {error}"),
     (
         "a plain number reached an operation that expected a Value. Wrap the other operand first: "
@@ -162,8 +164,10 @@ MESSAGES: list[tuple[str, str]] = [
         "each error is abs(estimate - exact derivative), one-sided first",
         "每个误差都是 abs(估计值 - 精确导数)，单侧差分在前",
     ),
-    ("that is the symmetric form", "这是中心差分的写法"),
-    ("that is the one-sided form", "这是单侧差分的写法"),
+    ("expected {want:code}, got {got:code}", "应为 {want}，实际为 {got}"),
+    ("that is the {form} form", "这是{form}的写法"),
+    ("symmetric", "中心差分"),
+    ("one-sided", "单侧差分"),
     # mgc.checks.graphs
     (
         "the result: expected {want:code} (PyTorch), got {got:code}",
@@ -225,19 +229,18 @@ MESSAGES: list[tuple[str, str]] = [
     ),
     ("the bias is a parameter too: return self.w + [self.b]", "偏置也是参数：返回 self.w + [self.b]"),
     (
-        "the parameters of neuron {k:code} are missing: include every neuron",
-        "缺少第 {k} 个神经元的参数：要包含每一个神经元",
+        "the parameters of {whose} {k:code} are missing: include every {every}",
+        "缺少{whose} {k} 的参数：每一个{every}都要包含",
     ),
-    (
-        "the parameters of layer {k:code} are missing: include every layer",
-        "缺少第 {k} 层的参数：要包含每一层",
-    ),
+    ("neuron", "神经元"),
+    ("layer", "层"),
     (
         "{part:code}.parameters(): expected {want:code}, got {got:code}",
         "{part}.parameters()：应为 {want}，实际为 {got}",
     ),
-    ("parameters() of a real MLP", "一个真实 MLP 的 parameters()"),
-    ("parameters() of a {part:code}", "一个 {part} 的 parameters()"),
+    ("parameters() of {what}", "{what}的 parameters()"),
+    ("a real MLP", "一个真实 MLP "),
+    ("a {part:code}", "一个 {part} "),
     (
         "zero_grad changed the parameters' data: expected {want:code}, got {got:code}",
         "zero_grad 改变了参数的 data：应为 {want}，实际为 {got}",
@@ -275,25 +278,30 @@ MESSAGES: list[tuple[str, str]] = [
         "train(model, xs, ys, steps={steps:code}, learning_rate={lr:code}) on the lecture's data",
         "在讲座的数据上运行 train(model, xs, ys, steps={steps}, learning_rate={lr})",
     ),
-    # the most general last: "exercise: what was tried"
-    ("{exercise:id}: {where}", "{exercise}：{where}"),
+    (
+        "{names:code}: expected {want:code} (PyTorch), got {got:code}",
+        "{names}：应为 {want}（PyTorch），实际为 {got}",
+    ),
 ]
 
 PREFIXES = {"hint: ": "提示：", "note: ": "注意："}  # a line's label, then its text
 CODE_LIKE = re.compile(r"^[\w.]+\(.*\)$")  # a call, as describe_call writes it: nothing to translate
-KINDS = {"id": r"[a-z_]+\.[a-z_]+", "code": r".+?", "raw": r".+?", "": r".+?"}
+KINDS = {"code": r".+?", "raw": r".+?", "": r".+?"}  # and "id": an exercise id of course.toml
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
 @functools.cache
 def _compiled() -> list[tuple[re.Pattern, str, dict[str, str]]]:
+    from mgc.manifest import load
+
+    kinds_of = {**KINDS, "id": "|".join(re.escape(e.id) for e in load().exercises)}
     compiled = []
     for english, chinese in MESSAGES:
         kinds, pattern, last = {}, "", 0
         for field in FIELD.finditer(english):
             name, kind = field.group(1), field.group(2) or ""
             kinds[name] = kind
-            pattern += re.escape(english[last : field.start()]) + f"(?P<{name}>{KINDS[kind]})"
+            pattern += re.escape(english[last : field.start()]) + f"(?P<{name}>{kinds_of[kind]})"
             last = field.end()
         pattern += re.escape(english[last:])
         compiled.append((re.compile(pattern, re.S), chinese, kinds))
