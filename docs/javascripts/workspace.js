@@ -157,8 +157,9 @@
       return fill(ui.cell_error, { where: name, line, error: error.error }).replace(/, :|，：/, ":");
     }
 
-    let notebookText = null;
-    const notebook = async () => (notebookText ??= await (await fetch(`${root}${page.notebook}`)).text());
+    // fetched now, so that a page opened online still runs and checks once the network is gone
+    const notebookText = fetch(`${root}${page.notebook}`).then((response) => response.text());
+    const notebook = () => notebookText;
     let worker = null;
     let started = false;
 
