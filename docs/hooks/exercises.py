@@ -11,7 +11,7 @@ from hooks.lang import of, words
 def notebooks() -> dict[str, bytes]:
     """The release notebooks the site serves, {site path: bytes}: each assignment's as `mgc release`
     wrote it (exercises/<a>/<a>.ipynb) and in Chinese (<a>.zh.ipynb: the English notebook with the
-    Chinese markdown of solutions/<a>/<a>.zh.toml), each with the setup cell that lets it check
+    Chinese markdown of solutions/<a>.zh.toml), each with the setup cell that lets it check
     itself without mgc (mgc.standalone; added here until the release adds it)."""
     from mgc.i18n import chinese_notebook, read_translations
     from mgc.manifest import ROOT, load

@@ -444,8 +444,9 @@ def chinese_notebook(english: dict, translations: dict[str, str]) -> dict:
 
 
 def translations_path(notebook_path):
-    """Where a solution notebook's Chinese markdown lives: beside it, `<name>.zh.toml`."""
-    return notebook_path.with_suffix(".zh.toml")
+    """Where a solution notebook's Chinese markdown lives: solutions/<name>.zh.toml, beside the
+    assignment's folder rather than in it (nbgrader releases everything in the folder)."""
+    return notebook_path.parent.parent / f"{notebook_path.stem}.zh.toml"
 
 
 def read_translations(notebook_path) -> dict[str, str]:
