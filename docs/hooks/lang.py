@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 DEFAULT = "en"
+CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Chinese characters and punctuation
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def joined(markdown: str) -> str:
+    """Chinese Markdown with each paragraph's lines joined where the break falls between two Chinese
+    characters: HTML would show the break as a space, and Chinese puts none between words. Code
+    blocks, headings and tables are left as they are."""
+    lines, fenced = [], False
+    for line in markdown.split("\n"):
+        if FENCE.match(line):
+            fenced = not fenced
+        previous = lines[-1] if lines else ""
+        stripped = line.lstrip()
+        if (
+            not fenced
+            and stripped[:1]
+            and CJK.match(stripped[0])
+            and previous[-1:]
+            and CJK.match(previous[-1])
+            and not previous.lstrip().startswith(("#", "|", "!!!", "???"))
+        ):
+            lines[-1] = previous + stripped
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def of(config) -> str:

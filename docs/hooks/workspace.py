@@ -12,6 +12,7 @@ import logging
 import sys
 import tarfile
 
+from hooks.lang import joined
 from hooks.mathjax import typeset
 
 log = logging.getLogger("mkdocs.hooks.workspace")
@@ -82,7 +83,8 @@ def page_files(notebooks: dict[str, bytes], lang: str) -> dict[str, bytes]:
         blocks = layout(json.loads(notebooks[path]))
         for block in blocks:
             if block["kind"] == "markdown":
-                block["html"] = _html(block.pop("source"))
+                source = block.pop("source")
+                block["html"] = _html(joined(source) if lang == "zh" else source)
         data = {
             "notebook": path,
             "name": assignment.notebook_name,

@@ -92,6 +92,14 @@ GRAPH_TEXT_SIZES = """async () => {
 }"""
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
+# CodeMirror measures an editor's lines only once it is on screen (a reader scrolling does that);
+# a full-page screenshot would show the others with their first guess of the gutter's line heights.
+LAY_OUT_EDITORS = """async () => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (const editor of document.querySelectorAll('.cm-editor')) { editor.scrollIntoView(); await frame(); }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
 
 
 @pytest.mark.parametrize("width", [1400, 390])
@@ -119,6 +127,7 @@ def test_every_page_at_desktop_and_phone_width(browser, built_site, served_site,
         copy_output = "[...document.querySelectorAll('.result button')].filter(b => b.offsetParent).length"
         assert page.evaluate(copy_output) == 0, f"{url}: a copy button over output"
         name = url.strip("/").replace("/", "-") or "home"
+        page.evaluate(LAY_OUT_EDITORS)
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert graphs >= 8, "no draw_dot graph was measured"
     assert small == [], f"graph text under 10 px at {width} px wide: {small}"

@@ -213,3 +213,17 @@ def test_a_graded_build_still_runs_what_it_hides_and_says_where_the_answer_goes(
     assert "Left out of this edition" in text and "engine.add" in text
     assert 'href="../../exercises/engine/' in lesson.read_text()
     assert "本版从略" in text_of(graded_site / "zh" / "lessons" / "06-accumulation" / "index.html")
+
+
+def test_chinese_paragraphs_have_no_stray_spaces(built_site):
+    """The Chinese Markdown is wrapped at a line length, and HTML shows a line break as a space,
+    which Chinese puts nowhere between words: the breaks between two Chinese characters are gone."""
+    site = built_site[0]
+    stray = []
+    for page in (site / "zh").rglob("index.html"):
+        for block in re.findall(r"<(?:p|li|td)\b[^>]*>(.*?)</(?:p|li|td)>", page.read_text(), re.S):
+            text = html.unescape(re.sub(r"<[^>]+>", "", block))
+            stray += [
+                (page.parent.name, m) for m in re.findall(r"[\u4e00-\u9fff，。；：、] +[\u4e00-\u9fff]", text)
+            ]
+    assert stray == [], stray[:10]
