@@ -53,14 +53,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     that answer exercises are hidden in graded builds; a page whose front matter names an
     `assignment` gets that exercise page's shared parts around its own text."""
     markdown = markdown.replace("{{ config.repo_url }}", config.repo_url or "")
-    if lang.of(config) == "zh":
-        markdown = lang.joined(markdown)
     markdown = answers.hide_answers(markdown, config)
-    if "assignment" not in page.meta:
-        return markdown
-    from mgc.manifest import load
+    if "assignment" in page.meta:
+        from mgc.manifest import load
 
-    return exercises.around(markdown, load().assignment(page.meta["assignment"]), config)
+        markdown = exercises.around(markdown, load().assignment(page.meta["assignment"]), config)
+    return lang.joined(markdown) if lang.of(config) == "zh" else markdown
 
 
 def on_page_content(html: str, page, config, files) -> str:
