@@ -103,3 +103,25 @@ def self_checking(notebook: dict, lang: str = "en") -> dict:
     cells.insert(first_code, setup_cell(lang))
     copied["cells"] = cells
     return copied
+
+
+def write_editions(release_dir: Path, root: Path = ROOT) -> list[Path]:
+    """After nbgrader has written the release into `release_dir`: each assignment's notebook made
+    self-checking in place (<a>/<a>.ipynb), and its Chinese edition beside it (<a>/<a>.zh.ipynb:
+    the same cells, ids and graders, Chinese markdown from solutions/<a>.zh.toml). What
+    mgc.release calls last; returns the notebooks written."""
+    from mgc.i18n import chinese_notebook, read_translations
+    from mgc.manifest import load
+
+    written = []
+    for assignment in load().assignments:
+        english_path = release_dir / assignment.id / assignment.notebook_name
+        english = self_checking(json.loads(english_path.read_text(encoding="utf-8")), "en")
+        chinese = chinese_notebook(english, read_translations(root / assignment.notebook))
+        for path, notebook, lang in (
+            (english_path, english, "en"),
+            (english_path.with_suffix(".zh.ipynb"), chinese, "zh"),
+        ):
+            path.write_text(json.dumps(self_checking(notebook, lang), indent=1, ensure_ascii=False) + "\n")
+            written.append(path)
+    return written

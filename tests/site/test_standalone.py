@@ -167,3 +167,22 @@ def test_mgc_grade_and_nbgrader_grade_a_self_checking_notebook_as_before(tmp_pat
     totals = nbg.export(course)
     assert {student: totals[(student, "engine")] for student in after} == after
     shutil.rmtree(course, ignore_errors=True)
+
+
+def test_the_release_step_writes_both_editions_self_checking(tmp_path):
+    """mgc.standalone.write_editions, the one call mgc.release makes after nbgrader: each notebook
+    gets its setup cell in place and its Chinese edition beside it; running it twice changes nothing."""
+    import shutil as copying
+
+    copying.copytree(ROOT / "exercises", tmp_path / "exercises")
+    from mgc.standalone import write_editions
+
+    written = write_editions(tmp_path / "exercises")
+    assert len(written) == 2 * len(load().assignments)
+    first = {p: p.read_text() for p in written}
+    write_editions(tmp_path / "exercises")
+    assert {p: p.read_text() for p in written} == first
+    english = json.loads((tmp_path / "exercises" / "nn" / "nn.ipynb").read_text())
+    chinese = json.loads((tmp_path / "exercises" / "nn" / "nn.zh.ipynb").read_text())
+    assert [c["id"] for c in english["cells"]] == [c["id"] for c in chinese["cells"]]
+    assert any("MGC_LANG = 'zh'" in "".join(c["source"]) for c in chinese["cells"] if c["cell_type"] == "code")
