@@ -43,6 +43,7 @@ course: $(STAMP) $(MATHJAX) vendor
 	$(PYTHON) -m micrograd.examples --out build/graphs
 	$(PYTHON) -m micrograd.demo --out build/demo
 	$(VENV)/bin/mgc release
+	$(PYTHON) samples/build.py
 	$(VENV)/bin/mgc grade samples --gradebook-only --json build/gradebook.json
 	$(VENV)/bin/mkdocs build --strict
 
@@ -54,7 +55,7 @@ bench: $(STAMP) site
 	$(PYTHON) bench/engine.py
 	$(PYTHON) bench/grading.py
 	$(PYTHON) bench/mutation.py
-	$(PYTHON) bench/workspace.py
+	$(PYTHON) bench/workspace.py --site site
 
 clean:
 	rm -rf build site .pytest_cache .hypothesis

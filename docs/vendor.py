@@ -7,6 +7,7 @@ into one file by esbuild. Nothing fetched is committed; the site's build copies 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -15,14 +16,21 @@ from pathlib import Path
 NPM = Path(__file__).resolve().parent.parent / "build" / "npm"
 PYODIDE = "pyodide@0.27.7"
 PYODIDE_TGZ = NPM / "pyodide-0.27.7.tgz"
-EDITOR = NPM / "editor" / "editor.js"
 EDITOR_PACKAGES = ["codemirror@6.0.1", "@codemirror/lang-python@6.1.7", "esbuild@0.24.2"]
+# What workspace.js uses. Highlighting is by class (classHighlighter: tok-keyword, tok-string, ...),
+# so that the site's stylesheet colours code in its light and dark schemes alike.
 EDITOR_ENTRY = """\
-export { EditorView, basicSetup } from "codemirror";
+export { EditorView, minimalSetup } from "codemirror";
 export { python } from "@codemirror/lang-python";
-export { keymap } from "@codemirror/view";
+export { keymap, lineNumbers, highlightActiveLineGutter } from "@codemirror/view";
+export { Compartment, EditorState } from "@codemirror/state";
 export { indentWithTab } from "@codemirror/commands";
+export { syntaxHighlighting, bracketMatching, indentOnInput } from "@codemirror/language";
+export { classHighlighter } from "@lezer/highlight";
 """
+# a changed entry or package list is a new bundle, built afresh
+_EDITOR_KEY = hashlib.sha256((EDITOR_ENTRY + " ".join(EDITOR_PACKAGES)).encode()).hexdigest()[:10]
+EDITOR = NPM / f"editor-{_EDITOR_KEY}" / "editor.js"
 
 
 def fetch() -> None:

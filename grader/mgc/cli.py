@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -262,14 +263,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.notebook.is_file():
         print(f"mgc check: no such notebook: {args.notebook}", file=sys.stderr)
         return 2
+    from mgc.i18n import UI, translated
+
     results = grade_paths([args.notebook], Options(visible_only=True, time_limit=args.time_limit))
     result = results[0]
+    lang = args.lang or _language(args.notebook)
+    result = replace(result, verdicts=tuple(translated(v, lang) for v in result.verdicts))
     print_submission(result, Console())
     if result.assignment is None:
         print(plain_line(result.reason), file=sys.stderr)
         return 2
-    print("These are the lecture's cases only; the graders also try random and awkward inputs.")
+    print(UI[lang]["lecture_only"])
     return 0 if all(v.passed for v in result.verdicts) else 1
+
+
+def _language(notebook: Path) -> str:
+    """The language a notebook is written in (its metadata says), English if it cannot be read."""
+    from mgc.i18n import language_of
+
+    try:
+        return language_of(json.loads(notebook.read_bytes()))
+    except (OSError, ValueError):
+        return "en"
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -395,6 +410,9 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check your notebook against the lecture's cases")
     check.add_argument("notebook", type=Path)
+    check.add_argument(
+        "--lang", choices=["en", "zh"], default=None, help="feedback language (default: the notebook's)"
+    )
     check.add_argument(
         "--time-limit",
         type=float,

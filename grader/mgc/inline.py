@@ -14,6 +14,7 @@ import functools
 import json
 
 from mgc.course.manifest import load
+from mgc.i18n import LANGUAGES, translate
 from mgc.judge.checks import run_exercise
 from mgc.probes.payload import payload
 
@@ -52,10 +53,14 @@ def _compiled(probe: str, options: str):
     return compile(handed, "<mgc handed>", "exec"), compile(probes, "<mgc probes>", "exec")
 
 
-def check(exercise_id: str, namespace: dict) -> None:
+def check(exercise_id: str, namespace: dict, lang: str | None = None) -> None:
     """Run exercise `exercise_id`'s visible check (the lecture's cases) on `namespace`: what a
-    notebook's test cell shows students. Raises TestCellFailure with the feedback when it fails."""
+    notebook's test cell shows students. Raises TestCellFailure with the feedback when it fails.
+    The feedback is in `lang`, by default the notebook's own (`MGC_LANG`, which the Chinese
+    notebook's setup cell sets), else English."""
+    lang = lang or namespace.get("MGC_LANG", "en")
+    lang = lang if lang in LANGUAGES else "en"
     verdict = run_exercise(load().exercise(exercise_id), InlineRunner(namespace), None)
     if not verdict.passed:
-        raise TestCellFailure(verdict.feedback)
-    print(f"{exercise_id}: the lecture's cases pass")
+        raise TestCellFailure(translate(verdict.feedback, lang))
+    print(translate(f"{exercise_id}: the lecture's cases pass", lang))

@@ -20,6 +20,7 @@ import nbformat
 from mgc.course import cells
 from mgc.course.manifest import Assignment, Course, load
 from mgc.nbgrader_course import NbgraderError, nbgrader
+from mgc.standalone import write_editions
 
 
 class ReleaseError(Exception):
@@ -155,7 +156,8 @@ def _answer_key(answer: dict) -> str:
 
 def release(release_dir: Path | None = None) -> list[Path]:
     """Sync the points, then regenerate the release (the course's own, by default: then its
-    assignments and their graded cells are recorded in gradebook.db for `nbgrader autograde`);
+    assignments and their graded cells are recorded in gradebook.db for `nbgrader autograde`),
+    each notebook able to check itself without mgc, in English and in Chinese (mgc.standalone);
     returns the notebooks written."""
     course = load()
     for assignment in course.assignments:
@@ -164,4 +166,4 @@ def release(release_dir: Path | None = None) -> list[Path]:
     write_visible_truths(course)
     target = release_dir or course.root / "exercises"
     generate(course, target, record=release_dir is None)  # the course's own release: nbgrader's too
-    return sorted(target.glob("*/*.ipynb"))
+    return write_editions(target, course.root)  # self-checking, and in Chinese beside it

@@ -338,3 +338,13 @@ raise RuntimeError("GUARD" + repr(went))
 def forger(route: str) -> str:
     """A second red team's forger: cells/forger_answers.py, then cells/ROUTE_route.py."""
     return cell("forger_answers") + cell(f"{route}_route")
+
+
+def pasted_under_the_stubs(notebook, source: str) -> None:
+    """`source` as a new cell right after the notebook's Value cell, where a student pastes it
+    (an nbformat notebook, changed in place)."""
+    import nbformat
+
+    cells = notebook.cells
+    value = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "value")
+    cells.insert(value + 1, nbformat.v4.new_code_cell(source))

@@ -430,7 +430,7 @@ def test_the_raw_memory_route_forges_nothing_where_no_process_holds_ctypes(tmp_p
     assert scores(tmp_path, guarded=False)["mallory"] == FULL
     # graded as notebooks are: the stubs' honest score
     stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
-    stubs.cells.insert(2, nbformat.v4.new_code_cell(attacks.forger("memory")))
+    attacks.pasted_under_the_stubs(stubs, attacks.forger("memory"))
     (tmp_path / "mallory" / "engine" / "engine.ipynb").write_text(nbformat.writes(stubs))
     [mallory] = grade_paths([tmp_path / "mallory"], Options(seed=7, time_limit=3.0))
     assert mallory.score == 0
@@ -463,7 +463,7 @@ def test_operations_defined_through_each_other_earn_nothing_for_the_primitives(t
     # every method written in terms of the others: each one used to pass on the grader's versions of
     # the rest (14/17, unflagged). The primitive operations (course.toml) now have nothing to lean on.
     stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
-    stubs.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell("circular")))
+    attacks.pasted_under_the_stubs(stubs, attacks.cell("circular"))
     (tmp_path / "mallory" / "engine").mkdir(parents=True)
     nbformat.write(stubs, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
@@ -483,7 +483,7 @@ def test_a_string_of_the_students_own_type_never_writes_the_report(tmp_path, att
     # a str subclass whose replace() returned itself went out unescaped: the report line was the
     # student's to write (a forged line; JSON nested so deep the parent's parser broke)
     stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
-    stubs.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell(attack)))
+    attacks.pasted_under_the_stubs(stubs, attacks.cell(attack))
     (tmp_path / "mallory" / "engine").mkdir(parents=True)
     nbformat.write(stubs, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))

@@ -4,13 +4,17 @@ feedback; grades come from mgc's sandbox, under nbgrader too)."""
 
 from __future__ import annotations
 
+import base64
 import filecmp
+import json
 import shutil
+import zlib
 
 import nbformat
 import pytest
 from mgc.course.manifest import ROOT, load
 from mgc.release import generate, sync_points
+from mgc.standalone import write_editions
 
 from tests.conftest import has_module, require
 
@@ -24,13 +28,33 @@ def _same_tree(a, b) -> list[str]:
 
 
 def test_regenerating_exercises_with_nbgrader_changes_nothing(tmp_path):
+    """What mgc release writes, both editions: nbgrader's release, then each notebook made
+    self-checking and its Chinese twin (with the shipped packing, as a release here would keep it)."""
     require(has_module("nbgrader"), "nbgrader is not installed")
-    generate(load(), tmp_path)
-    released = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.ipynb"))
-    assert released == sorted(
-        p.relative_to(ROOT / "exercises") for p in (ROOT / "exercises").rglob("*.ipynb")
-    )
-    assert _same_tree(tmp_path, ROOT / "exercises") == [], "exercises/ is stale: run `mgc release`"
+    english, chinese = tmp_path / "exercises", tmp_path / "exercises-zh"
+    shutil.copytree(ROOT / "exercises-zh", chinese)
+    generate(load(), english)
+    write_editions(english)
+    for fresh, shipped in ((english, ROOT / "exercises"), (chinese, ROOT / "exercises-zh")):
+        released = sorted(p.relative_to(fresh) for p in fresh.rglob("*.ipynb"))
+        assert released == sorted(p.relative_to(shipped) for p in shipped.rglob("*.ipynb"))
+        assert _same_tree(fresh, shipped) == [], f"{shipped.name}/ is stale: run `mgc release`"
+
+
+def test_a_release_elsewhere_keeps_the_shipped_setup_cells_byte_for_byte():
+    """Another zlib packs the same checks into other bytes: a packing that holds the same files is
+    kept as it is, one of anything else is packed afresh."""
+    from mgc import standalone
+
+    shipped = standalone.packing_of(json.loads((ROOT / "exercises-zh" / "nn" / "nn.ipynb").read_text()))
+    assert standalone.unpacked(shipped) == standalone.bundle()  # the release is current
+    assert standalone.packed(shipped) == shipped
+    files = json.dumps(standalone.bundle(), sort_keys=True).encode()
+    other = base64.b64encode(zlib.compress(files, 1)).decode()  # the same files, other bytes
+    assert other != standalone.packed().replace("\n", "")
+    assert standalone.packed(other) == other
+    changed = base64.b64encode(zlib.compress(json.dumps({"course.toml": "x"}).encode())).decode()
+    assert standalone.unpacked(standalone.packed(changed)) == standalone.bundle()
 
 
 def test_the_release_holds_no_solution_and_no_hidden_test():

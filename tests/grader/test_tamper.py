@@ -98,7 +98,7 @@ def test_a_notebook_that_forges_its_own_report_is_flagged_in_the_results(tmp_pat
 
     for student, attack in (("mallory", "protocol_forger"), ("hooker", "exec_hook")):
         notebook = nbformat.read(stubs, as_version=4)
-        notebook.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell(attack)))
+        attacks.pasted_under_the_stubs(notebook, attacks.cell(attack))
         (tmp_path / student / "engine").mkdir(parents=True)
         nbformat.write(notebook, tmp_path / student / "engine" / "engine.ipynb")
     hand_in(tmp_path, "ada")
@@ -132,7 +132,7 @@ def test_a_forger_behind_a_cell_too_deep_to_read_gets_nothing_and_is_named(tmp_p
     require(confinement() == "bubblewrap", "grading needs bubblewrap")
     stubs = ROOT / "samples" / "eve" / "engine" / "engine.ipynb"
     notebook = nbformat.read(stubs, as_version=4)
-    notebook.cells.insert(2, nbformat.v4.new_code_cell(attacks.cell("protocol_forger") + DEEP))
+    attacks.pasted_under_the_stubs(notebook, attacks.cell("protocol_forger") + DEEP)
     (tmp_path / "mallory" / "engine").mkdir(parents=True)
     nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
@@ -146,7 +146,7 @@ def test_the_red_teams_forgers_score_nothing_from_stubs(tmp_path, forger):
     require(confinement() == "bubblewrap", "grading needs bubblewrap")
     notebook = nbformat.read(ROOT / "samples" / "eve" / "engine" / "engine.ipynb", as_version=4)
     source = attacks.forger("stealth") if forger == "stealth" else attacks.forger(forger)
-    notebook.cells.insert(2, nbformat.v4.new_code_cell(source))
+    attacks.pasted_under_the_stubs(notebook, source)
     (tmp_path / "mallory" / "engine").mkdir(parents=True)
     nbformat.write(notebook, tmp_path / "mallory" / "engine" / "engine.ipynb")
     [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))

@@ -92,6 +92,14 @@ GRAPH_TEXT_SIZES = """async () => {
 }"""
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
+# CodeMirror measures an editor's lines only once it is on screen (a reader scrolling does that);
+# a full-page screenshot would show the others with their first guess of the gutter's line heights.
+LAY_OUT_EDITORS = """async () => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (const editor of document.querySelectorAll('.cm-editor')) { editor.scrollIntoView(); await frame(); }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
 
 
 @pytest.mark.parametrize("width", [1400, 390])
@@ -119,6 +127,7 @@ def test_every_page_at_desktop_and_phone_width(browser, built_site, served_site,
         copy_output = "[...document.querySelectorAll('.result button')].filter(b => b.offsetParent).length"
         assert page.evaluate(copy_output) == 0, f"{url}: a copy button over output"
         name = url.strip("/").replace("/", "-") or "home"
+        page.evaluate(LAY_OUT_EDITORS)
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert graphs >= 8, "no draw_dot graph was measured"
     assert small == [], f"graph text under 10 px at {width} px wide: {small}"
@@ -152,3 +161,41 @@ def test_figures_follow_dark_mode(browser, served_site):
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     dark = page.evaluate(f"{figures}.map(e => getComputedStyle(e).filter)")
     assert all("invert" in f for f in dark), dark
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "found"),
+    [("反向传播", "zh/", "zh/lessons/"), ("链式法则", "zh/lessons/01-derivatives/", "zh/lessons/"),
+     ("backpropagation", "", "lessons/")],
+)  # fmt: skip
+def test_search_finds_chinese_words_in_the_chinese_edition(browser, served_site, query, start, found):
+    """Chinese has no spaces: the index is cut into words by jieba when the site is built, keeping
+    the course's terms whole, so that a Chinese query finds the Chinese lessons."""
+    page = browser.new_page()
+    page.goto(served_site + start, wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    page.keyboard.press("End")  # Playwright inserts Chinese with no key up, which Material searches on
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    results = page.locator(".md-search-result__item")
+    assert results.count() > 0
+    links = [link.get_attribute("href") for link in page.locator(".md-search-result__link").all()]
+    assert any(found in (link or "") for link in links), links
+    assert query in results.first.inner_text() or query.lower() in results.first.inner_text().lower()
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["lessons/05-backward/", "exercises/engine/", "glossary/", ""])
+def test_the_language_switch_keeps_the_page(browser, served_site, path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(served_site + path, wait_until="networkidle")
+    page.locator(".md-header .md-select").first.hover()
+    page.locator('.md-select__link[hreflang="zh"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == served_site + "zh/" + path
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    page.locator(".md-header .md-select").first.hover()
+    page.locator('.md-select__link[hreflang="en"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == served_site + path
+    page.close()

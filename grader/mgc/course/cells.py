@@ -4,6 +4,7 @@ Standard library only (plain dicts do, as nbformat's nodes do): the browser work
 from __future__ import annotations
 
 TRY_IT = "try-it"  # the tag of the course's own demonstration cells
+SETUP = "mgc-setup"  # the tag of a released notebook's setup cell (mgc.standalone), a try-it cell too
 
 
 def nbgrader(cell: dict) -> dict:
@@ -37,3 +38,8 @@ def is_solution_cell(cell: dict) -> bool:
 def is_student_code(cell: dict) -> bool:
     """A code cell that defines the student's work: neither a test cell nor a "try it" cell."""
     return cell.get("cell_type") == "code" and not is_test_cell(cell) and not is_try_it_cell(cell)
+
+
+def is_setup_cell(cell: dict) -> bool:
+    """The setup cell mgc.standalone puts in a released notebook: no part of the page or the grade."""
+    return SETUP in cell.get("metadata", {}).get("tags", [])
