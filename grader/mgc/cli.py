@@ -52,11 +52,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     console = Console(stderr=False)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    if jobs > 1:  # the workers' imports (torch) start now, beside the work before grading
-        from mgc.grading.run import PRELOAD
-        from mgc.grading.workers import prestart
+    from mgc.grading.run import PRELOAD
+    from mgc.grading.workers import prestart
 
-        prestart(PRELOAD)
+    prestart(PRELOAD)  # the workers' imports (torch) start now, beside the work before grading
     missing = [p for p in args.paths if not (p.exists() or p.is_symlink())]
     if args.summary and args.summary.suffix not in (".md", ".html"):
         print(f"mgc grade: --summary {args.summary}: write it as .md or .html", file=sys.stderr)

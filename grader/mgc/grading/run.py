@@ -289,8 +289,9 @@ def grade_paths(
     shard: tuple[int, int] | None = None,
 ) -> list[SubmissionResult]:
     """Grade every notebook found under `paths` (but those whose path is in `skip`), in order; a
-    broken one never stops the others. With jobs > 1, a pool of worker processes (each reused for
-    many submissions) grades in parallel. One seed for the whole run."""
+    broken one never stops the others. Worker processes (`jobs` of them, each reused for many
+    submissions) read and grade the notebooks: a notebook that hangs or crashes its reader costs a
+    worker, never this process or the class. One seed for the whole run."""
     from mgc.judge.checks import draw_seed
 
     options = options or Options()
@@ -313,13 +314,14 @@ def grade_paths(
             on_done(results[index])
         bar.update()
 
-    if jobs <= 1 or len(tasks) <= 1:
-        warm_up(hidden=not options.visible_only)
+    if options.visible_only:  # a student's own check (mgc check): here, at once
+        warm_up(hidden=False)
         for i, task in enumerate(tasks):
             finished(i, grade_task(task, options))
-    else:
+    elif tasks:  # a class's notebooks are read, checked and compiled in workers, within their limits
         jobs_ = [(task, options) for task in tasks]
-        for k, result in run_tasks(jobs_, _grade_in_worker, jobs, warm_up, _task_seconds, preload=PRELOAD):
+        workers = max(1, min(jobs, len(tasks)))
+        for k, result in run_tasks(jobs_, _grade_in_worker, workers, warm_up, _task_seconds, preload=PRELOAD):
             finished(
                 k,
                 not_graded(tasks[k], f"{result.reason} ({result.tries} tries)")
