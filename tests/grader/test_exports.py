@@ -273,6 +273,13 @@ def test_the_gradescope_autograder_finds_the_notebook_in_a_folder_and_explains_a
     )
 
 
+@pytest.mark.parametrize("name", ["engine (1).ipynb", "Copy of engine.ipynb", "Engine.ipynb", "hw1.ipynb"])
+def test_a_lone_notebook_renamed_by_a_browser_or_a_student_is_graded(autograder, name):
+    results = _run_autograder(autograder, {name: SAMPLES / "ada" / "engine" / "engine.ipynb"})
+    assert results["score"] == ENGINE.max_score
+    assert results["output"].startswith(f"Graded {name}: {FULL} of {FULL} points.")
+
+
 def test_three_notebooks_uploaded_are_not_summed(autograder):
     ada = SAMPLES / "ada" / "engine" / "engine.ipynb"
     results = _run_autograder(autograder, {"engine.ipynb": ada, "a/engine.ipynb": ada, "b/engine.ipynb": ada})
@@ -480,6 +487,25 @@ def test_the_classroom_workflow_grades_once_and_scores_each_exercise_of_its_assi
         done = subprocess.run(step["with"]["command"], shell=True, cwd=repo, env=env, capture_output=True)
         outcome[step["with"]["test-name"]] = done.returncode
     assert {k for k, v in outcome.items() if v != 0} == {"engine.add"}
+
+    # a student's repository that cheats with files: the untouched stub at the release's path, a
+    # full notebook elsewhere, and a committed results file that passes everything
+    cheat = tmp_path / "cheat"
+    shutil.copytree(template, cheat)
+    (cheat / "old").mkdir()
+    shutil.copy(SAMPLES / "ada" / "engine" / "engine.ipynb", cheat / "old" / "engine.ipynb")
+    forged = cheat / "mgc-results.json"
+    assert main(["grade", str(cheat / "old"), "--quiet", "--no-progress", "--json", str(forged)]) == 0
+    shutil.copy(forged, cheat / "results.json")
+    shutil.rmtree(runner_temp)
+    runner_temp.mkdir()
+    done = subprocess.run(
+        grade["run"], shell=True, cwd=cheat, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert "not graded (only the notebook at the release path is): ./old/engine.ipynb" in done.stdout
+    for step in tests:
+        command = subprocess.run(step["with"]["command"], shell=True, cwd=cheat, env=env, capture_output=True)
+        assert command.returncode != 0, step["with"]["test-name"]  # the stub passes nothing
 
 
 def test_one_classroom_workflow_per_assignment(tmp_path, capsys):

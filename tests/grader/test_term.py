@@ -426,3 +426,17 @@ def test_an_uploaded_archive_is_unpacked_inside_its_folder_whatever_its_members_
         "out/download/windows.ipynb",
     ]
     assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_a_name_a_student_chose_is_shown_in_the_terminal_never_obeyed(tmp_path):
+    klass = tmp_path / "class"
+    named = "eve\x1b[2J\x1b]0;pwned\x07\u202egnp.exe"  # clear the screen, retitle it, reverse the text
+    shutil.copytree(SAMPLES / "ben" / "engine", klass / named / "engine")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ID,Name\n12345,Ada\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "grader"), "COLUMNS": "200"}
+    command = [sys.executable, "-m", "mgc.cli", "grade", str(klass), "--roster", str(roster), "--seed", "3"]
+    done = subprocess.run(command, capture_output=True, env=env, timeout=600)
+    printed = done.stdout + done.stderr
+    assert b"\x1b" not in printed and b"\x07" not in printed and "\u202e".encode() not in printed
+    assert b"eve\\x1b[2J" in printed  # shown, as text
