@@ -459,6 +459,35 @@ def test_no_process_that_runs_student_code_holds_ctypes_in_its_modules_or_its_me
 # ---- a fourth red team (issue 18) ------------------------------------------------------------------
 
 
+def test_the_graders_other_operations_are_out_of_reach_of_a_primitive(tmp_path):
+    # a fourth red team's: the refusing stand-ins of a primitive's child lived beside every other
+    # operation of the grader (one __globals__ away): add = log(exp a * exp b) and so on, 7/17 from
+    # the stubs, no derivative written. A primitive's child is now sent no operation at all.
+    stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
+    attacks.pasted_under_the_stubs(stubs, attacks.cell("borrow_route"))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(stubs, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    [mallory] = grade_paths([tmp_path], Options(seed=1, time_limit=3.0))
+    assert mallory.score == 0, [v for v in mallory.verdicts if v.passed]
+
+
+def test_a_child_ended_by_the_students_code_is_the_students_failure_whatever_its_status(tmp_path):
+    # os._exit(121), the status a child uses when it could not confine itself, turned a student's own
+    # failure into NOT GRADED on every exercise ("the sandbox could not confine..."): a regrade asked
+    # of the instructor, forever. A child that has spoken is confined: its status is the code's.
+    stubs = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
+    attacks.pasted_under_the_stubs(stubs, attacks.cell("exit_status"))
+    (tmp_path / "mallory" / "engine").mkdir(parents=True)
+    nbformat.write(stubs, tmp_path / "mallory" / "engine" / "engine.ipynb")
+    shutil.copytree(ROOT / "samples" / "ada" / "engine", tmp_path / "ada" / "engine")
+    results = {r.student: r for r in grade_paths([tmp_path], Options(seed=1, time_limit=3.0))}
+    mallory = results["mallory"]
+    assert mallory.graded and mallory.outcome == "graded" and mallory.score == 0
+    assert all(v.status == "failed" for v in mallory.verdicts)
+    assert all("ended the grading process itself (exit status 121)" in v.message for v in mallory.verdicts)
+    assert results["ada"].score == load().assignment("engine").max_score
+
+
 def test_operations_defined_through_each_other_earn_nothing_for_the_primitives(tmp_path):
     # every method written in terms of the others: each one used to pass on the grader's versions of
     # the rest (14/17, unflagged). The primitive operations (course.toml) now have nothing to lean on.

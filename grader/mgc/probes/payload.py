@@ -54,6 +54,8 @@ def _definitions(path: Path) -> tuple[str, dict[str, tuple[str, frozenset[str]]]
 def grants(probe: str, options: dict) -> list[str]:
     """The definitions a probe reaches only through `granted()`, for these options."""
     if probe == "operation":
+        if options.get("alone"):  # a primitive operation: refused stand-ins, and no operation to find
+            return []
         keep = set(options.get("keep", ()))
         return [function for method, function in probes.METHOD_OPS.items() if method not in keep]
     if probe in ("graph", "softmax", "train"):

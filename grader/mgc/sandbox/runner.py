@@ -385,6 +385,7 @@ class _Child:
         self.server, self.requests, self.reports, self.pidfd = server, requests, reports, pidfd
         os.set_blocking(self.requests, False)
         self.buffer = b""
+        self.spoke = False  # it sends nothing before it is confined: from its first word on, it runs code
 
     def send(self, message: dict, deadline: float, seconds: float) -> None:
         blob = marshal.dumps(message)  # the child reads marshal: no import to pay for, unlike json
@@ -423,11 +424,19 @@ class _Child:
             raise SandboxError("the grading process sent something that is not a report") from None
         if not isinstance(message, dict):
             raise SandboxError("the grading process sent something that is not a report")
+        self.spoke = True
         return message
 
     def ended(self) -> SandboxError:
-        """Why the child closed its pipes: its own doing (SandboxError), or the sandbox's (SandboxFailure)."""
+        """Why the child closed its pipes: its own doing (SandboxError), or the sandbox's (SandboxFailure).
+        Only a child that never spoke can have failed to confine itself: once it has, its exit status
+        is the student's code's to choose (os._exit(121) included), and says nothing of the sandbox."""
         status = self.server.ask(b"status")[0].get("status")
+        if self.spoke:
+            code = None if status is None else os.waitstatus_to_exitcode(status)
+            if code == child_module.NOT_CONFINED:
+                return SandboxError(f"the code ended the grading process itself (exit status {code})")
+            return SandboxError(_exit_reason(status))
         reason = _exit_reason(status)
         confined = status is None or os.waitstatus_to_exitcode(status) != child_module.NOT_CONFINED
         return SandboxError(reason) if confined else SandboxFailure(reason)
