@@ -246,6 +246,13 @@ VARIANTS = [
             ),
         ),
     ),
+    # a fourth red team's engines, each a whole Value cell of its own: __slots__ and properties
+    # through operator's getters, a dataclass with total_ordering and graphlib, operations on a base
+    # class with exp through __rpow__ and an iterative backward, singledispatchmethod and an ABC
+    *(
+        Variant(f"value_{cell.stem}", "engine", (("value", lambda _, cell=cell: cell.read_text()),))
+        for cell in sorted((Path(__file__).parent / "honest_cells").glob("*.py"))
+    ),
 ]
 
 

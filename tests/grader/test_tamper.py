@@ -60,6 +60,11 @@ def test_honest_notebooks_are_never_flagged(notebook):
         (attacks.forger("typing"), "names __import__ in a string"),
         (attacks.forger("codeobj"), "uses .gi_code"),
         (attacks.forger("codeobj"), "uses .co_names"),
+        ("import operator\nf = operator.attrgetter('__glo' + 'bals__')\n", "attrgetter with a name computed"),
+        ("from operator import methodcaller\nf = methodcaller(name)\n", "methodcaller with a name computed"),
+        ("from operator import methodcaller as m\n", "imports methodcaller from operator"),
+        ("import operator\nf = operator.attrgetter('data', '__globals__')\n", "names __globals__"),
+        ("import operator\nget = operator.attrgetter\n", "uses attrgetter other than as a call"),
     ],
 )
 def test_each_reach_is_named_with_its_cell_and_line(source, named):
@@ -86,6 +91,10 @@ def test_each_reach_is_named_with_its_cell_and_line(source, named):
         "    def n(self):\n        return len(self.modules())\n",
         "from math import *\n__all__ = ['Value']\n",
         '"""The local derivative of tanh: __add__ and __mul__ in turn, f(x) = {x:.2f}."""\n',
+        # a fourth red team's honest variant: properties through operator's getters
+        "import operator\nclass V:\n    data = property(operator.attrgetter('_data'))\n"
+        "    grads = operator.attrgetter('grad', 'data')\n    twice = operator.methodcaller('__mul__', 2)\n",
+        "from operator import attrgetter\nkey = attrgetter('data')\n",
     ],
 )
 def test_what_honest_code_may_do_is_not_named(source):

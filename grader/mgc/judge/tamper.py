@@ -99,6 +99,7 @@ NAMES = {
     "open": "files",
 }
 BY_NAME = {"getattr", "setattr", "delattr", "hasattr"}  # fine with a plain name, a reach without one
+NAMED_BY = {"attrgetter": None, "methodcaller": 1}  # operator's: how many leading arguments are names
 
 
 def _modules_inside_allowed() -> dict[str, str]:
@@ -172,11 +173,15 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
         names = []
         for alias in node.names:
             why = _flagged_attribute(alias.name)
+            if alias.name in NAMED_BY and alias.asname in (None, alias.name):
+                why = None  # judged where it is called
             if module == "sys" and alias.name not in SYS_ALLOWED:
                 why = why or "the interpreter's state"
             if why is not None or (alias.name == "*" and module.split(".")[0] in MODULES):
                 names.append(f"imports {alias.name} from {module} ({why or 'every name'})")
         return "; ".join(names) or _module(module)
+    if isinstance(node, ast.Attribute) and node.attr in NAMED_BY:
+        return _named_by(node, node.attr, above)
     if isinstance(node, ast.Attribute):
         why = _flagged_attribute(node.attr)
         if why is not None:
@@ -184,6 +189,8 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
         if isinstance(node.value, ast.Name) and node.value.id in sys_names and node.attr not in SYS_ALLOWED:
             return f"uses sys.{node.attr} (the interpreter's state)"
         return None
+    if isinstance(node, ast.Name) and node.id in NAMED_BY:
+        return _named_by(node, node.id, above)
     if isinstance(node, ast.Name):
         return _name(node, above, sys_names)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BY_NAME:
@@ -196,6 +203,17 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
     if isinstance(node, ast.MatchClass):  # case C(attr=...) looks attr up by name, as getattr does
         flagged = [(a, _flagged_attribute(a)) for a in node.kwd_attrs]
         return next((f"matches on .{a} ({why})" for a, why in flagged if why is not None), None)
+    return None
+
+
+def _named_by(node: ast.AST, factory: str, above: ast.AST | None) -> str | None:
+    """operator.attrgetter("data") reads an attribute as getattr(x, "data") does: fine when every
+    name it is given is a plain string (each one judged as a string is), a reach otherwise."""
+    if not (isinstance(above, ast.Call) and above.func is node and not above.keywords):
+        return f"uses {factory} other than as a call"
+    names = above.args if NAMED_BY[factory] is None else above.args[: NAMED_BY[factory]]
+    if not names or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in names):
+        return f"{factory} with a name computed at run time"
     return None
 
 
