@@ -47,9 +47,12 @@ course: $(STAMP) $(MATHJAX) vendor
 	$(VENV)/bin/mgc grade samples --gradebook-only --json build/gradebook.json
 	$(VENV)/bin/mkdocs build --strict
 
+# Two test processes (pytest-xdist), a file each at a time: 7 min instead of 11 on 2 cores.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 test: $(STAMP) $(MATHJAX) vendor
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) site
 	$(PYTHON) bench/engine.py
