@@ -110,9 +110,10 @@ def _source_test_cell(assignment: Assignment, exercise, nb_minor: int) -> nbform
 
 class ForgetUnknownCells(Preprocessor):
     """Before nbgrader's own checks (first of `Autograde.sanitize_preprocessors`): a graded cell
-    whose grade_id the release does not have (renamed, or from another release) would make nbgrader
-    refuse the whole notebook. Such a test cell is dropped (SandboxGrade puts the release's back),
-    and any other such cell loses its nbgrader metadata: mgc grades the code, as `mgc grade` does."""
+    whose grade_id the release does not have (renamed, or from another release), or has already
+    given (a cell copied and pasted in Jupyter carries its metadata), would make nbgrader refuse the
+    whole notebook. Such a test cell is dropped (SandboxGrade puts the release's back), and any other
+    such cell loses its nbgrader metadata: mgc grades the code, as `mgc grade` does."""
 
     enabled = Bool(True, help="on unless configured off").tag(config=True)
 
@@ -122,17 +123,18 @@ class ForgetUnknownCells(Preprocessor):
             return nb, resources
         source = nbformat.read(load().root / assignment.notebook, as_version=4)
         known = {grade_id(c) for c in source.cells} - {""}
-        kept = []
+        kept, seen = [], set()
         for cell in nb.cells:
             gid = grade_id(cell)
-            if not gid or gid in known:
+            if not gid or (gid in known and gid not in seen):
+                seen.add(gid)
                 kept.append(cell)
             elif not is_test_cell(cell):  # %r: a student's name never reaches the terminal raw
-                self.log.warning("mgc: %r is not a cell of this release: graded as plain code", gid)
+                self.log.warning("mgc: %r is unknown or a copy: graded as plain code", gid)
                 del cell.metadata["nbgrader"]
                 kept.append(cell)
             else:
-                self.log.warning("mgc: test cell %r is not this release's: the release's is used", gid)
+                self.log.warning("mgc: test cell %r is unknown or a copy: the release's is used", gid)
         nb.cells = kept
         return nb, resources
 

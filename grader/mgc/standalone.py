@@ -20,7 +20,7 @@ import sys
 import zlib
 from pathlib import Path
 
-from mgc.course.cells import SETUP, TRY_IT, is_setup_cell
+from mgc.course.cells import SETUP, SETUP_MARK, TRY_IT, is_setup_cell
 from mgc.course.manifest import ROOT
 
 SETUP_ID = SETUP
@@ -100,7 +100,7 @@ print("mgc checks ready:", mgc.inline.__name__)
 """
 
 
-PACKED_START = '_PACKED = """'
+PACKED_START = SETUP_MARK
 
 
 def setup_cell(lang: str = "en", packing: str | None = None) -> dict:

@@ -28,6 +28,7 @@ from mgc.course.manifest import load
 from mgc.i18n import translate
 from mgc.inline import InlineRunner
 from mgc.judge.checks import run_assignment
+from mgc.sandbox.standins import jupyter_names
 
 MARKER = re.compile(r"^[ \t]*# ### Exercise ([a-z_]+\.[a-z_]+)", re.M)  # where an exercise's part starts
 
@@ -93,7 +94,7 @@ def run_code(notebook: dict, edits: dict[str, str], cell_id: str, source: str) -
     (cell id -> source) in its solution cells, then `source` in place of that cell. Returns
     {"output": what that cell printed, "error": its error or None, "cells": the errors of the
     student's code}; each error is {"id", "line", "error"}, its line counted in its cell."""
-    namespace: dict = {"__name__": "__main__"}
+    namespace: dict = {"__name__": "__main__", **jupyter_names()}
     gc.disable()
     try:
         errors = []
@@ -131,7 +132,7 @@ def run_checks(notebook: dict, edits: dict[str, str], lang: str = "en") -> dict:
 
 def _run_checks(notebook: dict, edits: dict[str, str], lang: str) -> dict:
     assignment = _assignment(notebook)
-    namespace: dict = {"__name__": "__main__"}
+    namespace: dict = {"__name__": "__main__", **jupyter_names()}
     errors = []
     for cell in notebook["cells"]:
         if not is_student_code(cell):

@@ -8,6 +8,7 @@ test_honest.py checks each under mgc grade, mgc check and nbgrader.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ class Variant:
     name: str
     assignment: str
     edits: tuple[tuple[str, Callable[[str], str]], ...]  # (grade_id of a solution cell, how it changes)
+    then: Callable[[nbformat.NotebookNode], None] | None = None  # what else the student did to the notebook
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -246,9 +248,86 @@ VARIANTS = [
             ),
         ),
     ),
-    # a fourth red team's engines, each a whole Value cell of its own: __slots__ and properties
-    # through operator's getters, a dataclass with total_ordering and graphlib, operations on a base
-    # class with exp through __rpow__ and an iterative backward, singledispatchmethod and an ABC
+    # a third helper's honest students (each lost marks or was flagged for review once)
+    Variant(
+        "display_without_import",
+        "nn",
+        (
+            ("nn", prepend("display('building the net')\n")),
+            (
+                "train",
+                replace(
+                    "        losses.append(loss.data)\n",
+                    "        losses.append(loss.data)\n        display(loss)\n",
+                ),
+            ),
+        ),
+    ),
+    Variant("cell_magic_time", "nn", (("train", prepend("%%time\n")),)),
+    Variant(
+        "keyword_calls_by_their_own_names",
+        "nn",
+        (
+            ("loss", replace("def mse_loss(ypred, ys):", "def mse_loss(predictions, targets):")),
+            ("loss", replace("zip(ypred, ys)", "zip(predictions, targets)")),
+            ("train", replace("mse_loss(ypred, ys)", "mse_loss(predictions=ypred, targets=ys)")),
+        ),
+    ),
+    Variant(
+        "keyword_calls_by_their_own_names_slopes",
+        "derivatives",
+        (
+            ("slopes", replace("one_sided_derivative(f, x, h):", "one_sided_derivative(func, x0, step):")),
+            ("slopes", replace("(f(x + h) - f(x)) / h", "(func(x0 + step) - func(x0)) / step")),
+            ("slopes", replace("symmetric_derivative(f, x, h):", "symmetric_derivative(func, x0, step):")),
+            (
+                "slopes",
+                replace(
+                    "(f(x + h) - f(x - h)) / (2 * h)", "(func(x0 + step) - func(x0 - step)) / (2 * step)"
+                ),
+            ),
+            (
+                "accuracy",
+                replace("one_sided_derivative(f, x, h)", "one_sided_derivative(func=f, x0=x, step=h)"),
+            ),
+            ("accuracy", replace("symmetric_derivative(f, x, h)", "symmetric_derivative(f, step=h, x0=x)")),
+        ),
+    ),
+    Variant(
+        "keyword_calls_by_their_own_names_softmax",
+        "softmax",
+        (
+            ("softmax", replace("def softmax(logits):", "def softmax(zs):")),
+            ("softmax", replace("for z in logits]", "for z in zs]")),
+            ("softmax", replace("-softmax(logits)[target]", "-softmax(zs=logits)[target]")),
+        ),
+    ),
+    Variant("copied_test_cell", "nn", (), then=lambda nb: nb.cells.append(pasted(test_cell(nb)))),
+    Variant("tags_dropped", "engine", (), then=lambda nb: [c.metadata.pop("tags", None) for c in nb.cells]),
+    Variant(
+        "review_idioms",
+        "engine",
+        (
+            (
+                "value",
+                append(
+                    "\n\nif __name__ == '__main__':\n"
+                    "    from types import SimpleNamespace\n"
+                    "    seen = SimpleNamespace(count=0)\n"
+                    "    for name in ['exp', 'tanh']:\n"
+                    "        out = getattr(Value(0.5), name)()\n"
+                    "        seen.count += 1\n"
+                    "    for expr in ['a * b + a', '(a + b) ** 2']:\n"
+                    "        a, b = Value(0.5), Value(-1.5)\n"
+                    "        print(expr, eval(expr), vars(a))\n"
+                ),
+            ),
+        ),
+    ),
+    # whole Value cells of their own: a fourth red team's engines (__slots__ and properties through
+    # operator's getters, a dataclass with total_ordering and graphlib, operations on a base class
+    # with exp through __rpow__ and an iterative backward, singledispatchmethod and an ABC) and a
+    # third helper's students' (__slots__ with a rule table, a keyword-only constructor)
     *(
         Variant(f"value_{cell.stem}", "engine", (("value", lambda _, cell=cell: cell.read_text()),))
         for cell in sorted((Path(__file__).parent / "honest_cells").glob("*.py"))
@@ -272,7 +351,25 @@ def notebook_of(variant: Variant) -> dict:
             )
     for grade_id, edit in variant.edits:
         cells[grade_id].source = edit(cells[grade_id].source)
+    if variant.then is not None:
+        variant.then(notebook)
     return notebook
+
+
+def pasted(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `cell` as Jupyter pastes one: the same metadata (nbgrader's included), a new id."""
+    copied = copy.deepcopy(cell)
+    copied.id = f"{cell.get('id', 'cell')}-copy"
+    return copied
+
+
+def test_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook's first test cell (what a student copies to run it again lower down)."""
+    return next(
+        c
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")
+    )
 
 
 def hand_in(folder: Path, variants: list[Variant] = VARIANTS) -> dict[str, Variant]:

@@ -37,8 +37,22 @@ def test_honest_notebooks_are_never_flagged(notebook):
         (attacks.cell("exec_hook"), "imports builtins"),
         (attacks.WEDGE_PIPES, "._getframe"),
         (attacks.KILL_EVERYTHING, "imports os"),
-        ("v = vars(Value)\n", "uses vars"),
-        ("x = getattr(Value, 'ex' + 'p')\n", "getattr with a name computed at run time"),
+        (
+            "x = getattr(Value, chr(95) * 2 + 'dict' + chr(95) * 2)\n",
+            "getattr with a name computed at run time",
+        ),
+        # names put together from literal pieces are judged as the name they spell
+        ("x = getattr(f, '_' * 2 + 'glo' + 'bals' + '_' * 2)\n", "names __globals__ in a string"),
+        ("n = '__glo' + 'bals__'\nx = getattr(f, n)\n", "names __globals__ in a string"),
+        ("x = getattr(f, ''.join(['__clo', 'sure__']))\n", "names __closure__ in a string"),
+        ("x = getattr(f, '__edoc__'[::-1])\n", "names __code__ in a string"),
+        ("u = '_'\nx = getattr(f, f'{u}{u}globals{u}{u}')\n", "names __globals__ in a string"),
+        ("for n in ['data', '__globals__']:\n    getattr(f, n)\n", "names __globals__ in a string"),
+        ("eval('(lambda: 0).__globals__')\n", "eval runs code that uses .__globals__"),
+        ("exec(source)\n", "uses exec (running code built at run time)"),
+        ("run = exec\n", "uses exec other than as a call"),
+        ("import types\nf = types.FunctionType(code, {})\n", "uses .FunctionType"),
+        ("class C:\n    pass\nC.__mro__[-1].__subclasses__()\n", "uses .__subclasses__"),
         ("import importlib.util as u\n", "imports importlib.util"),
         ("f = __import__('o' + 's')\n", "uses __import__"),
         ("g = (lambda: 0).__globals__\n", "uses .__globals__"),
@@ -60,8 +74,11 @@ def test_honest_notebooks_are_never_flagged(notebook):
         (attacks.forger("typing"), "names __import__ in a string"),
         (attacks.forger("codeobj"), "uses .gi_code"),
         (attacks.forger("codeobj"), "uses .co_names"),
-        ("import operator\nf = operator.attrgetter('__glo' + 'bals__')\n", "attrgetter with a name computed"),
-        ("from operator import methodcaller\nf = methodcaller(name)\n", "methodcaller with a name computed"),
+        ("import operator\nf = operator.attrgetter('__glo' + 'bals__')\n", "names __globals__ in a string"),
+        (
+            "from operator import methodcaller\nf = methodcaller(name + '_')\n",
+            "methodcaller with a name computed",
+        ),
         ("from operator import methodcaller as m\n", "imports methodcaller from operator"),
         ("import operator\nf = operator.attrgetter('data', '__globals__')\n", "names __globals__"),
         ("import operator\nget = operator.attrgetter\n", "uses attrgetter other than as a call"),
@@ -95,6 +112,20 @@ def test_each_reach_is_named_with_its_cell_and_line(source, named):
         "import operator\nclass V:\n    data = property(operator.attrgetter('_data'))\n"
         "    grads = operator.attrgetter('grad', 'data')\n    twice = operator.methodcaller('__mul__', 2)\n",
         "from operator import attrgetter\nkey = attrgetter('data')\n",
+        # a third helper's honest students, once named
+        "if __name__ == '__main__':\n    print(Value(2.0) * 3)\n",
+        "class V:\n    __slots__ = ('data', 'grad', '__weakref__')\n    def __repr__(self):\n"
+        "        return f'V({vars(self) if hasattr(self, \"__dict__\") else self.data})'\n",
+        "class Module:\n    def __repr__(self):\n        return f'{type(self).__name__}({vars(self)})'\n",
+        "exprs = ['a * b + a', '(a + b) ** 2']\nfor expr in exprs:\n    out = eval(expr)\n",
+        "for name in ['exp', 'tanh', 'relu']:\n    out = getattr(v, name)()\n",
+        "class N:\n    def __call__(self, x):\n        return getattr(x, self.activation)()\n",
+        "from types import SimpleNamespace\nconfig = SimpleNamespace(lr=0.05, steps=20)\n",
+        "from operator import methodcaller\nf = methodcaller(name)\nlabel = '_'.join(['a', 'b'])\n",
+        "class V:\n    def __format__(self, spec):\n        return format(self.data, spec)\n"
+        "    def __iter__(self):\n        yield self\n    def __setattr__(self, k, v):\n"
+        "        object.__setattr__(self, k, v)\n    def __enter__(self):\n        return self\n",
+        "print(globals().keys(), locals())\n",
     ],
 )
 def test_what_honest_code_may_do_is_not_named(source):

@@ -57,6 +57,14 @@ def test_a_classic_mistake_gets_the_notebooks_hint_and_a_broken_cell_is_named():
     assert broken["cells"][0]["id"] == cell["id"] and "SyntaxError" in broken["cells"][0]["error"]
 
 
+def test_what_jupyter_gives_a_notebook_without_an_import_is_there():
+    release = _release("nn")
+    edits = _edits_from(ROOT / "solutions" / "nn" / "nn.ipynb", release)
+    edits = {cell: "display('a note')\nprint(len(In), Out)\n" + source for cell, source in edits.items()}
+    checked = run_checks(release, edits)
+    assert checked["cells"] == [] and all(v["status"] == "passed" for v in checked["exercises"]), checked
+
+
 @pytest.mark.parametrize("student", ["ada", "ben", "cleo"])
 def test_the_downloaded_notebook_is_graded_like_the_handed_in_one(student, tmp_path):
     release = _release("engine")

@@ -4,7 +4,8 @@ Standard library only (plain dicts do, as nbformat's nodes do): the browser work
 from __future__ import annotations
 
 TRY_IT = "try-it"  # the tag of the course's own demonstration cells
-SETUP = "mgc-setup"  # the tag of a released notebook's setup cell (mgc.standalone), a try-it cell too
+SETUP = "mgc-setup"  # the tag and cell id of a released notebook's setup cell (mgc.standalone), a try-it cell
+SETUP_MARK = '_PACKED = """'  # the line that opens its packed grader: it is still there when tags are not
 
 
 def nbgrader(cell: dict) -> dict:
@@ -36,10 +37,22 @@ def is_solution_cell(cell: dict) -> bool:
 
 
 def is_student_code(cell: dict) -> bool:
-    """A code cell that defines the student's work: neither a test cell nor a "try it" cell."""
-    return cell.get("cell_type") == "code" and not is_test_cell(cell) and not is_try_it_cell(cell)
+    """A code cell that defines the student's work: neither a test cell nor a "try it" cell (the
+    setup cell is one)."""
+    return (
+        cell.get("cell_type") == "code"
+        and not is_test_cell(cell)
+        and not is_try_it_cell(cell)
+        and not is_setup_cell(cell)
+    )
 
 
 def is_setup_cell(cell: dict) -> bool:
-    """The setup cell mgc.standalone puts in a released notebook: no part of the page or the grade."""
-    return SETUP in cell.get("metadata", {}).get("tags", [])
+    """The setup cell mgc.standalone puts in a released notebook: no part of the page or the grade.
+    Known by its tag, or, where a front end dropped tags, by its id or the line that opens its
+    packed grader (a cell taken for it is not run, so nothing is won by dressing code up as one)."""
+    if SETUP in cell.get("metadata", {}).get("tags", []) or cell.get("id") == SETUP:
+        return True
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    return cell.get("cell_type") == "code" and isinstance(source, str) and f"\n{SETUP_MARK}\n" in source

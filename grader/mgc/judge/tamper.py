@@ -17,6 +17,7 @@ judged as if it were written as an attribute. A cell it cannot read is itself na
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import re
 import types
@@ -53,7 +54,6 @@ MODULES = {  # what the known reaches are for, to say so
     "fcntl": "file descriptors",
     "select": "file descriptors",
     "resource": "process limits",
-    "types": "code and frame objects",
 }
 ATTRIBUTES = {  # distinctive enough to be named wherever they are spelled, strings included
     "_getframe": "the call stack",
@@ -79,25 +79,39 @@ ATTRIBUTES = {  # distinctive enough to be named wherever they are spelled, stri
     "get_referrers": "every live object",
     "attrgetter": "attributes by name",
     "methodcaller": "methods by name",
+    "FunctionType": "functions built from code",
+    "LambdaType": "functions built from code",
+    "CodeType": "code built by hand",
+    "CellType": "closure cells",
+    "FrameType": "the call stack",
+    "TracebackType": "the call stack",
 }
-SAFE_DUNDERS = {  # the dunders an engine defines or calls; any other reaches inside objects
-    "__init__", "__name__", "__class__", "__repr__", "__str__", "__call__", "__len__", "__iter__",
-    "__hash__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__ne__", "__bool__", "__float__",
-    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
-    "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__iadd__", "__isub__", "__imul__",
-    "__floordiv__", "__mod__", "__round__", "__doc__", "__qualname__", "__module__", "__slots__", "__all__",
-    "__version__", "__annotations__", "__post_init__", "__getitem__", "__contains__",
+# The dunders that hand over what an object was made from: code, the namespace it runs in, the
+# call stack, the class hierarchy (to every class alive), the interpreter's built-ins, pickling.
+REACHING_DUNDERS = {
+    "__globals__", "__closure__", "__code__", "__func__", "__self__", "__wrapped__", "__defaults__",
+    "__kwdefaults__", "__builtins__", "__import__", "__loader__", "__spec__", "__subclasses__",
+    "__bases__", "__base__", "__mro__", "__traceback__", "__context__", "__cause__", "__objclass__",
+    "__getattribute__", "__reduce__", "__reduce_ex__", "__subclasshook__", "__init_subclass__",
+}  # fmt: skip
+# Every other dunder of Python's data model (what numbers, containers, properties and objects
+# define), and the ones a notebook names for itself: an engine defines and calls them.
+SAFE_DUNDERS = {
+    name
+    for kind in (object, int, float, complex, str, list, tuple, dict, set, slice, property)
+    for name in dir(kind)
+    if name.startswith("__") and name.endswith("__")
+} - REACHING_DUNDERS | {
+    "__main__", "__name__", "__qualname__", "__module__", "__slots__", "__weakref__", "__dict__",
+    "__all__", "__version__", "__annotations__", "__post_init__", "__match_args__", "__enter__",
+    "__exit__", "__iter__", "__next__", "__call__", "__missing__", "__matmul__", "__rmatmul__",
+    "__file__", "__debug__", "__future__",
 }  # fmt: skip
 NAMES = {
-    "exec": "running code built at run time",
-    "eval": "running code built at run time",
-    "compile": "running code built at run time",
-    "globals": "the module's globals",
-    "locals": "the namespace, as a dict",
-    "vars": "an object's internals",
     "breakpoint": "the debugger",
     "open": "files",
 }
+RUNS_CODE = {"exec", "eval", "compile"}  # judged by the code they are given, when the cell spells it
 BY_NAME = {"getattr", "setattr", "delattr", "hasattr"}  # fine with a plain name, a reach without one
 NAMED_BY = {"attrgetter": None, "methodcaller": 1}  # operator's: how many leading arguments are names
 
@@ -157,15 +171,113 @@ def _scan(tree: ast.AST) -> list[tuple[int | str, str]]:
         for alias in node.names
         if alias.name == "sys"
     }
+    bindings: dict[str, list[ast.AST]] = {}  # a name -> what the cell binds it to (for a loop: all of it)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For | ast.comprehension):
+            targets, value = [node.target], node.iter
+        elif isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bindings.setdefault(target.id, []).append(value)
+            elif isinstance(target, ast.Tuple | ast.List):  # a, b = ...: bound to something unseen
+                for inner in target.elts:
+                    if isinstance(inner, ast.Name):
+                        bindings.setdefault(inner.id, []).append(None)
     found = []
     for node in ast.walk(tree):
-        what = _reach(node, parent.get(node), sys_names)
+        what = _reach(node, parent.get(node), sys_names, bindings)
         if what is not None:
             found.append((getattr(node, "lineno", "?"), what))
     return found
 
 
-def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | None:
+def _strings(node: ast.AST | None, bindings: dict, depth: int = 0) -> list[str] | None:
+    """Every string `node` can be, when the cell spells them: a literal, literal pieces put together
+    (`"__glo" + "bals__"`, `"_" * 2`, `"".join(...)`, `s[::-1]`, an f-string), a list of them, or a
+    name the cell binds only to such. None when it cannot tell."""
+    if node is None or depth > 20:
+        return None
+    again = functools.partial(_strings, bindings=bindings, depth=depth + 1)
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) else None
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return _every([again(e) for e in node.elts])
+    if isinstance(node, ast.Name):
+        return _every([again(v) for v in bindings.get(node.id, [None])])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = again(node.left), again(node.right)
+        return None if left is None or right is None else [a + b for a in left for b in right][:64]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for text, times in ((node.left, node.right), (node.right, node.left)):
+            count = times.value if isinstance(times, ast.Constant) else None
+            if type(count) is int and 0 <= count < 64 and again(text) is not None:
+                return [s * count for s in again(text)]
+        return None
+    if isinstance(node, ast.JoinedStr):
+        pieces = [again(v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values]
+        return None if None in pieces or any(len(p) != 1 for p in pieces) else ["".join(p[0] for p in pieces)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join":
+        glue, items = again(node.func.value), again(node.args[0]) if len(node.args) == 1 else None
+        return None if glue is None or items is None or len(glue) != 1 else [glue[0].join(items)]
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        part = node.slice
+        bounds = [_integer(b) for b in (part.lower, part.upper, part.step)]
+        strings = again(node.value)
+        if strings is None or "?" in bounds or bounds[2] == 0:
+            return None
+        return [s[slice(*bounds)] for s in strings]
+    return None
+
+
+def _integer(node: ast.AST | None) -> int | str | None:
+    """A slice's bound as the cell spells it (None when left out, "?" when it cannot tell)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        found = _integer(node.operand)
+        return -found if type(found) is int else "?"
+    if node is None or (isinstance(node, ast.Constant) and type(node.value) is int):
+        return node if node is None else node.value
+    return "?"
+
+
+def _every(parts: list[list[str] | None]) -> list[str] | None:
+    return None if None in parts else [s for part in parts for s in part][:64]
+
+
+def _name_given(node: ast.AST | None, bindings: dict, what: str) -> str | None:
+    """A name handed to getattr and its kind at run time: each string the cell spells for it is judged
+    as a name; one built from pieces the scan cannot see is named; a plain variable or attribute is
+    not (the sandbox is the boundary, not this scan, and honest code passes names around)."""
+    if node is None:
+        return None
+    strings = _strings(node, bindings)
+    if strings is not None:
+        return next(filter(None, map(_in_string, strings)), None)
+    if isinstance(node, ast.Name | ast.Attribute | ast.Starred):
+        return None
+    return f"{what} with a name computed at run time"
+
+
+def _code_given(call: ast.Call, bindings: dict, what: str) -> str | None:
+    """exec, eval and compile: judged by the code they run, when the cell spells it; named otherwise."""
+    strings = _strings(call.args[0], bindings) if call.args else None
+    if strings is None:
+        return f"uses {what} (running code built at run time)"
+    for text in strings:
+        try:
+            tree = ast.parse(text, mode="exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # it cannot run either
+        for _, why in _scan(tree):
+            return f"{what} runs code that {why}"
+    return None
+
+
+def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str], bindings: dict) -> str | None:
     if isinstance(node, ast.Import):
         return next(filter(None, (_module(a.name) for a in node.names)), None)
     if isinstance(node, ast.ImportFrom):
@@ -181,7 +293,7 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
                 names.append(f"imports {alias.name} from {module} ({why or 'every name'})")
         return "; ".join(names) or _module(module)
     if isinstance(node, ast.Attribute) and node.attr in NAMED_BY:
-        return _named_by(node, node.attr, above)
+        return _named_by(node, node.attr, above, bindings)
     if isinstance(node, ast.Attribute):
         why = _flagged_attribute(node.attr)
         if why is not None:
@@ -190,31 +302,35 @@ def _reach(node: ast.AST, above: ast.AST | None, sys_names: set[str]) -> str | N
             return f"uses sys.{node.attr} (the interpreter's state)"
         return None
     if isinstance(node, ast.Name) and node.id in NAMED_BY:
-        return _named_by(node, node.id, above)
+        return _named_by(node, node.id, above, bindings)
+    if isinstance(node, ast.Name) and node.id in RUNS_CODE:
+        if isinstance(above, ast.Call) and above.func is node:
+            return _code_given(above, bindings, node.id)
+        return f"uses {node.id} other than as a call"
     if isinstance(node, ast.Name):
         return _name(node, above, sys_names)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BY_NAME:
-        name = node.args[1] if len(node.args) >= 2 else None
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
-            return f"{node.func.id} with a name computed at run time"
-        return None
+        return _name_given(node.args[1] if len(node.args) >= 2 else None, bindings, node.func.id)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return _in_string(node.value)
+    if isinstance(node, ast.BinOp | ast.JoinedStr) and not isinstance(above, ast.BinOp):
+        strings = _strings(node, bindings)  # literal pieces put together: judged as what they spell
+        return next(filter(None, map(_in_string, strings)), None) if strings else None
     if isinstance(node, ast.MatchClass):  # case C(attr=...) looks attr up by name, as getattr does
         flagged = [(a, _flagged_attribute(a)) for a in node.kwd_attrs]
         return next((f"matches on .{a} ({why})" for a, why in flagged if why is not None), None)
     return None
 
 
-def _named_by(node: ast.AST, factory: str, above: ast.AST | None) -> str | None:
-    """operator.attrgetter("data") reads an attribute as getattr(x, "data") does: fine when every
-    name it is given is a plain string (each one judged as a string is), a reach otherwise."""
+def _named_by(node: ast.AST, factory: str, above: ast.AST | None, bindings: dict) -> str | None:
+    """operator.attrgetter("data") reads an attribute as getattr(x, "data") does, and its names are
+    judged as getattr's are."""
     if not (isinstance(above, ast.Call) and above.func is node and not above.keywords):
         return f"uses {factory} other than as a call"
     names = above.args if NAMED_BY[factory] is None else above.args[: NAMED_BY[factory]]
-    if not names or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in names):
+    if not names:
         return f"{factory} with a name computed at run time"
-    return None
+    return next(filter(None, (_name_given(name, bindings, factory) for name in names)), None)
 
 
 def _in_string(text: str) -> str | None:

@@ -24,11 +24,16 @@ import sys
 
 from mgc.probes.handed import (  # in a child, those it was sent come from the handed namespace
     FUNCTIONS,
+    GIVEN,
     GraderMLP,
     StandInPart,
+    backward_given,
+    give_backward,
     grader_mse,
     grader_softmax,
+    in_their_words,
     module_of,
+    new_node,
     recording_backward,
     unavailable,
 )
@@ -146,7 +151,18 @@ def isolate(V: type, keep: list[str], alone: bool = False) -> type:
             if replacement is not None:
                 PATCHED.append((V, method, V.__dict__.get(method, PATCHED)))
                 setattr(V, method, replacement)
+    make_room_for_backward(V)
     return V
+
+
+def make_room_for_backward(V: type) -> None:
+    """A class whose `_backward` is a method (one rule per `_op`) and whose nodes may have no room
+    for a closure of their own (__slots__): the grader's nodes run the `_backward` it gave them,
+    the class's own nodes its method."""
+    method = getattr(V, "_backward", None)
+    if callable(method) and hasattr(method, "__code__"):
+        PATCHED.append((V, "_backward", V.__dict__.get("_backward", PATCHED)))
+        V._backward = backward_given(method)
 
 
 PATCHED: list = []  # (class, method, what it had, or PATCHED itself for nothing): undone after each case
@@ -160,6 +176,7 @@ def restore() -> None:
             delattr(V, method)
         else:
             setattr(V, method, old)
+    GIVEN.clear()
 
 
 def topological_order(root) -> list:
@@ -265,13 +282,14 @@ def backward(ns: dict, case: dict, cls: str = "Value") -> dict:
     V = student_class(ns, cls)
     if not callable(getattr(V, "backward", None)):
         raise ProbeError(f"{cls} has no method backward")
+    make_room_for_backward(V)
     nodes = [V(x) for x in case["leaves"]]
     calls: list[int] = []
     for op, i, j in case["program"]:
         a, b = nodes[i], nodes[j]
         data = graph_step(op, a.data, b.data, math.tanh)
-        out = V(data, (a,), "tanh") if op == "tanh" else V(data, (a, b), op)
-        out._backward = recording_backward(op, out, a, b, len(nodes), calls)
+        out = new_node(V, data, (a,) if op == "tanh" else (a, b), op)
+        give_backward(out, recording_backward(op, out, a, b, len(nodes), calls))
         nodes.append(out)
     root = nodes[-1]
     root.backward()
@@ -324,7 +342,7 @@ def build_mse(ns, leaves, case):
 
 def build_softmax_nll(ns, leaves, case):
     saved = ns.get("softmax")
-    ns["softmax"] = grader_softmax  # grade nll_loss on its own, not on the student's softmax
+    ns["softmax"] = in_their_words(saved, grader_softmax)  # nll_loss on its own, not on their softmax
     try:
         return ns["nll_loss"](leaves, case["target"])
     finally:
@@ -435,7 +453,7 @@ def train(ns: dict, case: dict) -> dict:
     V = isolate(student_class(ns), [])
     model = GraderMLP(V, case["sizes"], case["weights"])
     saved = ns.get("mse_loss")
-    ns["mse_loss"] = grader_mse
+    ns["mse_loss"] = in_their_words(saved, grader_mse)
     try:
         losses = ns["train"](
             model, [list(x) for x in case["xs"]], list(case["ys"]), case["steps"], case["lr"]
@@ -459,8 +477,8 @@ def call(ns: dict, case: dict, grader_slopes: bool = False) -> dict:
     args = [FUNCTIONS[a[1:]] if isinstance(a, str) and a.startswith("@") else a for a in case["args"]]
     saved = {name: ns.get(name) for name in ("one_sided_derivative", "symmetric_derivative")}
     if grader_slopes:  # grade compare_errors on its own, not on the student's slopes
-        ns["one_sided_derivative"] = granted("slope_one_sided")
-        ns["symmetric_derivative"] = granted("slope_symmetric")
+        for name, grader_slope in zip(saved, ("slope_one_sided", "slope_symmetric")):
+            ns[name] = in_their_words(saved[name], granted(grader_slope))
     try:
         result = fn(*args)
     finally:

@@ -74,7 +74,10 @@ def summarize(results: list[SubmissionResult], course: Course | None = None) -> 
     ]
 
 
-IDENTICAL = "Handed in identical notebooks (the same file, or the same code whitespace aside)"
+IDENTICAL = (
+    "The same file, or the same solution code whitespace aside (worth a look, not proof: "
+    "solutions that copy the lecture's code as it is look alike)"
+)
 
 
 def _attention(r: SubmissionResult) -> list[tuple[str, str]]:

@@ -8,7 +8,8 @@ namespace of its own before the student's code (mgc.sandbox.child.main). A child
   gives a stand-in: importing it, and calling into it, works; using what comes back as a value
   fails, saying the package is not installed where notebooks are graded. Only the exercise that
   uses it fails.
-- `get_ipython()` answers every magic with nothing.
+- what IPython gives every notebook without an import (`display`, `get_ipython`, `In`, `Out`) is
+  there: `display` shows nothing, `get_ipython()` answers every magic with nothing.
 - the traceback module works without frames (a child may not see one: they lead to the grader's
   own): it reads file names and lines from the interpreter's own printer.
 """
@@ -48,6 +49,15 @@ class NoIPython:
 
     def __getattr__(self, name: str):
         return lambda *args, **kwargs: None
+
+
+def display(*objects, **options) -> None:
+    """IPython's `display`, a builtin in every notebook: here there is nothing to show things on."""
+
+
+def jupyter_names() -> dict:
+    """What IPython puts in every notebook's namespace without an import."""
+    return {"get_ipython": NoIPython, "display": display, "In": [""], "Out": {}}
 
 
 def stand_in_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -98,7 +108,7 @@ def notebook_module(cells: list, guarded: bool):
     """The module the notebook's cells run in, as `__main__` (so dataclasses and pickle find it),
     with its cells' lines where tracebacks look for them; guarded, the stand-ins are installed."""
     module = type(sys)("__main__")
-    module.__dict__["get_ipython"] = NoIPython
+    module.__dict__.update(jupyter_names())
     sys.modules["__main__"] = module
     for index, source in enumerate(cells):
         name = f"<cell {index + 1}>"
