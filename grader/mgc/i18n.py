@@ -44,6 +44,12 @@ MESSAGES: list[tuple[str, str]] = [
         "the recursion never ends; does a method call itself on the same input?",
         "递归停不下来：是不是某个方法在同一个输入上调用了它自己？",
     ),
+    (
+        "the grader walks the graph through _prev, where the notebook's __init__ keeps a node's "
+        "children (self._prev = set(_children)): keep that name",
+        "评分程序通过 _prev 遍历计算图，笔记本的 __init__ 把节点的子节点存在那里"
+        "（self._prev = set(_children)）：请保留这个名字",
+    ),
     ("some of your code did not run, which may be why:", "你的部分代码没有运行成功，这可能就是原因："),
     ("cell {number:code}: {error:raw}", "单元 {number}：{error}"),
     # mgc.judge.checks.operations: the cases

@@ -302,6 +302,14 @@ def test_assigning_in_mul_fails_the_visible_checks_at_home():
     assert not verdict.passed and "+=" in verdict.hint
 
 
+def test_children_kept_under_another_name_than_the_notebooks_get_a_hint_that_says_so():
+    cells = [cell.replace("_prev", "_children_set") for cell in solution_cells("engine")]
+    outcome = grade_cells("engine", cells)
+    assert failed(outcome), outcome
+    for exercise in failed(outcome):
+        assert "hint:" in outcome[exercise] and "keep that name" in outcome[exercise], outcome[exercise]
+
+
 @pytest.mark.parametrize(("assignment", "old", "new", "exercise", "hint"), MISTAKES)
 def test_a_classic_mistake_costs_exactly_its_own_exercise(assignment, old, new, exercise, hint):
     outcome = grade_cells(assignment, edited(solution_cells(assignment), old, new))

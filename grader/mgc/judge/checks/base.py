@@ -175,6 +175,11 @@ def explain_error(exercise_id: str, where: str, error: str) -> tuple[str, str]:
         )
     if "RecursionError" in error:
         return text, "the recursion never ends; does a method call itself on the same input?"
+    if "has no attribute '_prev'" in error:
+        return text, (
+            "the grader walks the graph through _prev, where the notebook's __init__ keeps a node's "
+            "children (self._prev = set(_children)): keep that name"
+        )
     if error.startswith("LeansOnAnother"):
         return text, (
             "compute this operation's result with math (math.exp, **, ...) and write its own _backward: "
