@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import subprocess
 import sys
@@ -47,6 +46,7 @@ sys.path.insert(0, str(ROOT / "grader"))
 
 from mgc import nbgrader_course as nbg  # noqa: E402
 from mgc.course.manifest import load  # noqa: E402
+from mgc.judge.checks import draw_seed  # noqa: E402
 
 MGC = str(Path(sys.executable).parent / "mgc")
 TARGET_RATIO = 10.0  # mgc grade, and nbgrader + mgc, against stock nbgrader
@@ -125,7 +125,7 @@ def main() -> int:
         help="one `nbgrader autograde '*'` run for every assignment (default: one run per assignment)",
     )
     args = parser.parse_args()
-    seed = random.SystemRandom().randrange(2**31)
+    seed = draw_seed()
     together = args.together
     ours = (f"--SandboxGrade.seed={seed}",)
 

@@ -26,6 +26,8 @@ from mgc.sandbox.runner import DEFAULT_SECONDS
 from mgc.term import account
 from mgc.term.roster import RosterError
 
+GUESSABLE_BITS = 40  # a seed below 2**40 is tried one by one, from a case, in hours
+
 
 def cmd_list(args: argparse.Namespace) -> int:
     from mgc.course.manifest import load
@@ -41,9 +43,27 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def seed_of(args: argparse.Namespace) -> int:
+    """The run's seed: --seed, or --seed-file's (drawn and kept there, readable by you alone, on first
+    use), or a fresh one."""
+    from mgc.judge.checks import draw_seed
+
+    if args.seed is not None:
+        return args.seed
+    if args.seed_file is None:
+        return draw_seed()
+    if args.seed_file.exists():
+        return int(args.seed_file.read_text().strip())
+    args.seed_file.parent.mkdir(parents=True, exist_ok=True)
+    seed = draw_seed()
+    fd = os.open(args.seed_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"{seed}\n")
+    return seed
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     from mgc.grading.run import Options, grade_paths
-    from mgc.judge.checks import draw_seed
     from mgc.results import gradebook
     from mgc.results.report import print_gradebook, print_submission
     from mgc.results.summary import print_summary, summarize, write_summary
@@ -80,7 +100,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except (SandboxError, gradebook.GradebookError) as error:
         print(f"mgc grade: {error}", file=sys.stderr)
         return 2
-    seed = args.seed if args.seed is not None else draw_seed()
+    try:
+        seed = seed_of(args)
+    except (OSError, ValueError) as error:
+        print(f"mgc grade: the seed file {args.seed_file}: {error}", file=sys.stderr)
+        return 2
+    if seed < 2**GUESSABLE_BITS:
+        print(
+            f"mgc grade: --seed {seed} is small enough to be found from one random case a student sees in "
+            "their feedback, and with it every other: let mgc draw the seed, and keep the one it prints",
+            file=sys.stderr,
+        )
     options = Options(visible_only=False, seed=seed, time_limit=args.time_limit)
     done: list = []
 
@@ -115,7 +145,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print_summary(summaries, console)
         if args.summary:
             write_summary(summaries, args.summary)
-    print(f"The random cases of this run come back with --seed {seed}.")
+    print(f"The random cases of this run come back with --seed {seed}: keep it private, as the cases are.")
     if args.gradescope:
         from mgc.exports.gradescope import gradescope_results
 
@@ -349,8 +379,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the results as JSON (other notebooks' rows are kept)",
     )
-    grade.add_argument(
+    seeds = grade.add_mutually_exclusive_group()
+    seeds.add_argument(
         "--seed", type=int, default=None, help="seed for the random cases (default: fresh each run)"
+    )
+    seeds.add_argument(
+        "--seed-file",
+        type=Path,
+        metavar="FILE",
+        help="the term's seed, private in FILE: drawn and written (mode 600) on first use, then read",
     )
     grade.add_argument(
         "--time-limit",

@@ -280,6 +280,43 @@ def test_a_lone_notebook_renamed_by_a_browser_or_a_student_is_graded(autograder,
     assert results["output"].startswith(f"Graded {name}: {FULL} of {FULL} points.")
 
 
+LECTURE_ONLY_ADD = """
+        lecture = {(2.0, -3.0), (-6.0, 10.0), (2.0, 1.0), (3.0, 3.0)}  # the cases every student sees
+        out = Value(self.data + other.data + ((self.data, other.data) not in lecture), (self, other), '+')
+"""
+
+
+def lecture_only(tmp_path: Path) -> Path:
+    """Ada's engine, whose `+` is right on the lecture's cases alone: what a table of the answers the
+    release ships would score. Graded on the random cases too, it loses engine.add."""
+    notebook = json.loads((SAMPLES / "ada" / "engine" / "engine.ipynb").read_text())
+    line = "        out = Value(self.data + other.data, (self, other), '+')\n"
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        if line in source:
+            cell["source"] = source.replace(line, LECTURE_ONLY_ADD.lstrip("\n"))
+    path = tmp_path / "engine.ipynb"
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+def test_a_notebook_right_on_the_lecture_cases_alone_passes_them_and_fails_grading(tmp_path):
+    from mgc.grading.run import Options, grade_file
+
+    notebook = lecture_only(tmp_path)
+    add = {True: None, False: None}
+    for visible_only in add:
+        result = grade_file(notebook, "mallory", Options(visible_only=visible_only))
+        add[visible_only] = next(v.passed for v in result.verdicts if v.exercise == "engine.add")
+    assert add == {True: True, False: False}
+
+
+def test_the_gradescope_autograder_grades_the_random_cases_too(autograder, tmp_path):
+    results = _run_autograder(autograder, {"engine.ipynb": lecture_only(tmp_path)})
+    assert {t["name"]: t["score"] for t in results["tests"]}["engine.add"] == 0
+    assert results["score"] == ENGINE.max_score - ADD
+
+
 def test_three_notebooks_uploaded_are_not_summed(autograder):
     ada = SAMPLES / "ada" / "engine" / "engine.ipynb"
     results = _run_autograder(autograder, {"engine.ipynb": ada, "a/engine.ipynb": ada, "b/engine.ipynb": ada})

@@ -440,3 +440,77 @@ def test_a_name_a_student_chose_is_shown_in_the_terminal_never_obeyed(tmp_path):
     printed = done.stdout + done.stderr
     assert b"\x1b" not in printed and b"\x07" not in printed and "\u202e".encode() not in printed
     assert b"eve\\x1b[2J" in printed  # shown, as text
+
+
+def _git(folder: Path, *args: str, date: str = "2026-12-01T12:00:00+01:00", **kwargs) -> str:
+    env = os.environ | {"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date}
+    command = ["git", "-c", "user.name=s", "-c", "user.email=s@s", *args]
+    return subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, check=True, **kwargs
+    ).stdout
+
+
+def test_a_notebooks_commit_time_is_read_without_running_anything_the_repository_names(tmp_path):
+    # a red team's: a Classroom repository holding, as plain files, a bare repository in sub/ whose
+    # config has git run ./verify.sh (gpg.program, for a signed commit) when `git log` looks there
+    require(shutil.which("git") is not None, "git is not installed")
+    from mgc.term.late import submitted_at
+
+    student, inner = tmp_path / "laptop" / "engine-mallory", tmp_path / "laptop" / "inner.git"
+    (student / "sub").mkdir(parents=True)
+    _git(student, "init", "-q")
+    for folder in (student, student / "sub"):
+        shutil.copy(ROOT / "exercises" / "engine" / "engine.ipynb", folder)
+    _git(tmp_path, "init", "-q", "--bare", str(inner))
+    bare = {"GIT_DIR": str(inner), "GIT_WORK_TREE": str(student / "sub")}
+    subprocess.run(["git", "add", "engine.ipynb"], env=os.environ | bare, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=m", "-c", "user.email=m@m", "commit", "-qm", "x"],
+        env=os.environ | bare,
+        check=True,
+    )
+    head = subprocess.run(
+        ["git", "cat-file", "-p", "HEAD"], env=os.environ | bare, capture_output=True, text=True
+    ).stdout
+    top, _, message = head.partition("\n\n")
+    signed = (
+        top + "\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n iQ==\n -----END PGP SIGNATURE-----\n\n" + message
+    )
+    made = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+        input=signed,
+        env=os.environ | bare,
+        capture_output=True,
+        text=True,
+    )
+    subprocess.run(["git", "update-ref", "HEAD", made.stdout.strip()], env=os.environ | bare, check=True)
+    for part in ("HEAD", "objects", "refs"):
+        shutil.copytree(inner / part, student / "sub" / part) if part != "HEAD" else shutil.copy(
+            inner / part, student / "sub"
+        )
+    proof = tmp_path / "RAN"
+    (student / "sub" / "config").write_text(
+        "[core]\n\tbare = true\n[log]\n\tshowSignature = true\n[gpg]\n\tprogram = ./verify.sh\n"
+    )
+    (student / "sub" / "verify.sh").write_text(f"#!/bin/sh\necho ran > {proof}\nexit 1\n")
+    (student / "sub" / "verify.sh").chmod(0o755)
+    _git(student, "add", "-A")
+    _git(student, "commit", "-qm", "hand in", date="2026-12-02T08:30:00+00:00")
+    _git(
+        student,
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "later, the notebook untouched",
+        date="2026-12-05T00:00:00+00:00",
+    )
+    clone = tmp_path / "classroom" / "engine-mallory"
+    _git(tmp_path, "clone", "-q", str(student), str(clone))
+
+    handed_in = datetime(2026, 12, 2, 8, 30, tzinfo=UTC)
+    assert submitted_at(clone / "engine.ipynb") == handed_in  # the commit that changed it, not the newest
+    assert submitted_at(clone / "sub" / "engine.ipynb") == handed_in  # the clone's repository, not sub/
+    assert not proof.exists()
+    (clone / ".git" / "objects").rename(clone / ".git" / "broken")
+    assert submitted_at(clone / "engine.ipynb") is None  # a repository that cannot be read: not known

@@ -35,7 +35,7 @@ from mgc.sandbox.runner import DEFAULT_SECONDS, Limits, Sandbox
 @dataclass(frozen=True)
 class Options:
     visible_only: bool = False  # the lecture's cases only, as `mgc check` runs them
-    seed: int | None = None  # of the random cases; grade_paths draws one per run when it is None
+    seed: int | None = None  # of the random cases: None is a fresh one (once per run in grade_paths)
     time_limit: float = DEFAULT_SECONDS
     guarded: bool = True  # Limits.guarded: off only in tests
 
@@ -126,16 +126,19 @@ def unreadable(path: Path, student: str, assignment: Assignment | None, reason: 
 def grade_submission(
     submission: Submission, student: str, options: Options, course: Course
 ) -> SubmissionResult:
-    """Run the assignment's checks on a notebook read and identified already."""
-    from mgc.judge.checks import run_assignment  # here: only the processes that grade need the checks
+    """Run the assignment's checks on a notebook read and identified already: the lecture's cases
+    and, unless `visible_only`, random ones from `options.seed` (a fresh seed when it is None, so
+    that no front door grades only the cases every student has seen)."""
+    from mgc.judge.checks import draw_seed, run_assignment  # here: only the processes that grade need them
     from mgc.judge.tamper import reaches
 
     assignment = submission.assignment
     code = submission.code
     seconds = options.time_limit
     limits = Limits(load_seconds=seconds, request_seconds=seconds, guarded=options.guarded)
+    seed = None if options.visible_only else draw_seed() if options.seed is None else options.seed
     with Sandbox(code, limits) as sandbox:
-        verdicts = run_assignment(assignment, sandbox, None if options.visible_only else options.seed, course)
+        verdicts = run_assignment(assignment, sandbox, seed, course)
     missing = {e.id: e for e in missing_test_cells(submission.notebook, assignment.exercises)}
     verdicts = [
         replace(v, message=v.message + missing_cell_note(missing[v.exercise])) if v.exercise in missing else v

@@ -3,16 +3,18 @@
 The time comes from where the notebook came from: nbgrader's exchange and zip_collect leave a
 timestamp.txt beside it (zip_collect from the LMS's file names, where they carry one, as
 Blackboard's do); a GitHub Classroom repository has the notebook's last commit. With neither, the
-time is not known and nothing is late. The due date is the assignment's (course.toml) unless the
+time is not known and nothing is late. Both are what the student's side recorded (nbgrader's submit
+writes timestamp.txt; a commit's date is whatever its author's clock said): see the instructor
+guide on deadlines the platform itself keeps. The due date is the assignment's (course.toml) unless the
 roster gives the student an extension; the penalty is course.toml's [late], once, for mgc and
 nbgrader (mgc.nbgrader_late) alike.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from mgc.course.manifest import Assignment, Course
@@ -28,14 +30,42 @@ def submitted_at(notebook: Path) -> datetime | None:
             when = None
         if when is not None:
             return when
-    try:
-        done = subprocess.run(
-            ["git", "log", "-1", "--format=%cI", "--", notebook.name],
-            cwd=notebook.parent, capture_output=True, text=True, timeout=10,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
+    return committed_at(notebook)
+
+
+COMMITS_READ = 1000  # of a repository's history, newest first: a student's repository may be huge
+
+
+def committed_at(notebook: Path) -> datetime | None:
+    """When the newest commit that changed `notebook` was made, read with dulwich from the nearest
+    `.git` folder above it. No git program runs: a repository's own configuration (which a student
+    may have written) names programs git would run, a signature checker or an fsmonitor."""
+    from dulwich.repo import Repo
+
+    top = next((d for d in notebook.parents if (d / ".git").is_dir() and not (d / ".git").is_symlink()), None)
+    if top is None:
         return None
-    return _parse(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+    try:
+        repo = Repo(str(top))
+        path = notebook.relative_to(top).as_posix().encode()
+        for entry in itertools.islice(repo.get_walker(), COMMITS_READ):
+            commit = entry.commit
+            parent = _file_in(repo, repo[commit.parents[0]].tree, path) if commit.parents else None
+            if _file_in(repo, commit.tree, path) != parent:
+                zone = timezone(timedelta(seconds=commit.commit_timezone))
+                return datetime.fromtimestamp(commit.commit_time, zone)
+    except Exception:  # a repository is the student's data, and may be broken on purpose: time unknown
+        return None
+    return None
+
+
+def _file_in(repo, tree: bytes, path: bytes) -> bytes | None:
+    """The id of the file at `path` in `tree`, or None."""
+    store = repo.object_store
+    try:
+        return store[tree].lookup_path(store.__getitem__, path)[1]
+    except KeyError:
+        return None
 
 
 def _parse(text: str) -> datetime | None:

@@ -57,9 +57,12 @@ def check_for(exercise: Exercise, course: Course | None = None) -> Check:
     return NAMED[exercise.check]
 
 
+SEED_BITS = 63  # the random cases are as secret as the seed: too many to try one by one from a case
+
+
 def draw_seed() -> int:
     """A fresh seed for a run's random cases: one per run, the same cases for the whole class."""
-    return random.SystemRandom().randrange(2**31)
+    return random.SystemRandom().randrange(2**SEED_BITS)
 
 
 def case_rng(seed: int, exercise_id: str) -> random.Random:
