@@ -167,3 +167,36 @@ def test_the_student_is_the_folder_under_the_class_folder(tmp_path, notebook, gi
     (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / notebook).write_text("{}")
     assert student_of(tmp_path / notebook, tmp_path / given, load()) == student
+
+
+@pytest.mark.parametrize(
+    ("files", "notebook", "student"),
+    [
+        # a red team's: one upload named as the release names it among a flat folder of uploads
+        (
+            ["uploads/engine.ipynb", "uploads/alice_23456_engine.ipynb"],
+            "uploads/alice_23456_engine.ipynb",
+            "alice_23456_engine",
+        ),
+        # a student whose id is an assignment's name, among the class's folders
+        (
+            ["submitted/nn/engine/engine.ipynb", "submitted/23456/engine/engine.ipynb"],
+            "submitted/23456/engine/engine.ipynb",
+            "23456",
+        ),
+        # one student's folder still is one: assignment folders and notebooks alone, hidden ones aside
+        (
+            ["ada/engine/engine.ipynb", "ada/nn.ipynb", "ada/.git/HEAD", "ada/notes.txt"],
+            "ada/nn.ipynb",
+            "ada",
+        ),
+    ],
+)
+def test_no_name_a_student_chooses_makes_the_class_one_students(tmp_path, files, notebook, student):
+    from mgc.grading.run import student_of
+
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    given = tmp_path / notebook.split("/")[0]
+    assert student_of(tmp_path / notebook, given, load()) == student

@@ -514,3 +514,25 @@ def test_a_notebooks_commit_time_is_read_without_running_anything_the_repository
     assert not proof.exists()
     (clone / ".git" / "objects").rename(clone / ".git" / "broken")
     assert submitted_at(clone / "engine.ipynb") is None  # a repository that cannot be read: not known
+
+
+def test_names_students_choose_never_cost_a_classmate_or_stop_the_class(tmp_path, capsys):
+    # a red team's: in a flat upload folder, a stub named after Ada's id was a second counted row for
+    # her (the LMS file took the last: her 17 became 0); a name with two students' ids stopped the
+    # class after grading, with no gradebook written
+    klass = tmp_path / "uploads"
+    klass.mkdir()
+    shutil.copy(SAMPLES / "ada" / "engine" / "engine.ipynb", klass / "Ada_12345_engine.ipynb")
+    shutil.copy(ROOT / "exercises" / "engine" / "engine.ipynb", klass / "zz_12345.ipynb")
+    shutil.copy(ROOT / "exercises" / "engine" / "engine.ipynb", klass / "x_23456_34567.ipynb")
+    (tmp_path / "roster.csv").write_text(CANVAS)
+    book = tmp_path / "grades.json"
+    command = ["grade", str(klass), "--roster", str(tmp_path / "roster.csv"), "--quiet", "--no-progress"]
+    assert main([*command, "--seed", str(2**50), "--json", str(book)]) == 0
+    rows = gradebook.read(book)
+    counted = [(r.student, r.score) for r in rows if r.counts and r.student == "12345"]
+    assert counted == [("12345", FULL)]
+    [ambiguous] = [r for r in rows if r.path.endswith("x_23456_34567.ipynb")]
+    assert "could be any of 23456, 34567" in ambiguous.reason and ambiguous.student not in ("23456", "34567")
+    imported = grades(rows, _roster(tmp_path, CANVAS), load(), "canvas", ["engine"])
+    assert "12345,S-12345,ada,A,17" in imported.replace('"', "")

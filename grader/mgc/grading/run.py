@@ -85,8 +85,23 @@ def student_of(path: Path, root: Path, course: Course) -> str:
 
 @functools.cache
 def _one_students(folder: Path, assignments: frozenset[str] | set[str]) -> bool:
-    """Whether `folder` is one student's (it holds a folder or notebook named after an assignment)."""
-    return any(entry.removesuffix(".ipynb") in assignments for entry in os.listdir(folder))
+    """Whether `folder` is one student's: it holds a folder or notebook named after an assignment,
+    and nothing that could be another student's (a folder, or a notebook, named otherwise). The
+    entries are the students' own names: one upload called engine.ipynb among a class's, or a
+    student whose id is an assignment's name, must not make the class one student's."""
+    named = [entry.removesuffix(".ipynb") in assignments for entry in _submission_entries(folder)]
+    return any(named) and all(named)
+
+
+def _submission_entries(folder: Path) -> list[str]:
+    """The entries of `folder` that can hold a submission: folders and notebooks, hidden ones aside."""
+    found = []
+    for entry in os.scandir(folder):
+        if entry.name.startswith("."):
+            continue
+        if entry.name.endswith(".ipynb") or entry.is_dir(follow_symlinks=False):
+            found.append(entry.name)
+    return found
 
 
 def find_tasks(paths: list[Path], course: Course) -> list[Task]:
@@ -266,7 +281,7 @@ def second_copies(results: list[SubmissionResult]) -> dict[int, SubmissionResult
     as the release names it, then the shallowest."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, result in enumerate(results):
-        if result.assignment is not None and result.outcome is not Outcome.NOT_GRADED:
+        if result.assignment is not None and result.outcome in (Outcome.GRADED, Outcome.UNREADABLE):
             groups.setdefault(result.key, []).append(i)
     later = {}
     for indices in groups.values():
@@ -332,8 +347,13 @@ def grade_paths(
                 else result,
             )
     bar.close()
-    ordered = [results[i] for i in range(len(tasks))]
-    for i, first in second_copies(ordered).items():
+    return mark_second_copies([results[i] for i in range(len(tasks))])
+
+
+def mark_second_copies(rows: list[SubmissionResult]) -> list[SubmissionResult]:
+    """The rows, each student's later notebooks of one assignment marked as second copies (not counted)."""
+    rows = list(rows)
+    for i, first in second_copies(rows).items():
         reason = f"a second {first.assignment} notebook from {first.student}: only {first.path} counts"
-        ordered[i] = replace(ordered[i], outcome=Outcome.SECOND_COPY, reason=reason, duplicate_of=first.path)
-    return ordered
+        rows[i] = replace(rows[i], outcome=Outcome.SECOND_COPY, reason=reason, duplicate_of=first.path)
+    return rows

@@ -22,6 +22,10 @@ class Verdict:
     message: str = ""  # which inputs, what was expected, what came back; or why it was not graded
     hint: str = ""  # the classic mistake that explains what came back, when one does
 
+    def __post_init__(self) -> None:
+        for name in ("message", "hint"):  # they quote the student's code and errors
+            object.__setattr__(self, name, writable(getattr(self, name)))
+
     @property
     def passed(self) -> bool:
         return self.status is Status.PASSED
@@ -49,3 +53,13 @@ class Verdict:
     @classmethod
     def not_graded(cls, exercise: str, points: float, reason: str) -> Verdict:
         return cls(exercise, Status.NOT_GRADED, 0, points, reason)
+
+
+def writable(text: str) -> str:
+    """`text` as any UTF-8 file takes it: a lone surrogate (a file name that is not UTF-8, a student's
+    escape) becomes its escape, so that no writer for a whole class stops at one student's row."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from mgc.judge.verdict import Status, Verdict
+from mgc.judge.verdict import Status, Verdict, writable
 
 
 class Outcome(StrEnum):
@@ -37,6 +37,11 @@ class SubmissionResult:
     penalty: float = 0.0  # points taken off for it (course.toml's [late])
     name: str = ""  # the student's name, from the roster
     grader_pid: int = field(default=0, compare=False)  # the process that graded it (not exported)
+
+    def __post_init__(self) -> None:
+        for name in ("student", "path", "reason", "duplicate_of", "name"):  # names and text from outside
+            object.__setattr__(self, name, writable(getattr(self, name)))
+        object.__setattr__(self, "review", tuple(writable(r) for r in self.review))
 
     @property
     def key(self) -> tuple[str, str]:

@@ -13,9 +13,9 @@ from mgc.course.manifest import Course
 from mgc.judge.verdict import Verdict
 from mgc.results.result import Outcome, SubmissionResult
 from mgc.term.late import late_days, penalty, submitted_at
-from mgc.term.roster import Roster
+from mgc.term.roster import Roster, RosterError
 
-NOT_ON_ROSTER = "not on the roster: check the folder's name"
+NOT_ON_ROSTER = "not on the roster: check the folder's name"  # summary.py lists rows whose reason says so
 
 
 def account(
@@ -23,16 +23,23 @@ def account(
 ) -> list[SubmissionResult]:
     """The gradebook's rows, each under its student's roster id and name, with its lateness, and a
     MISSING row for every student on the roster with nothing handed in for one of `assignments`."""
+    from mgc.grading.run import mark_second_copies
+
     rows = [r for r in rows if r.outcome is not Outcome.MISSING]
     students = roster.by_id() if roster else {}
     done = []
     for row in rows:
-        student = roster.match(row.student) if roster else None
+        try:
+            student = roster.match(row.student) if roster else None
+            unmatched = NOT_ON_ROSTER
+        except RosterError as error:  # a name a student chose flags its row, and never stops the class
+            student, unmatched = None, f"{error}; {NOT_ON_ROSTER}"
         if student is not None:
             row = replace(row, student=student.id, name=student.name)
         elif roster is not None and NOT_ON_ROSTER not in row.reason:
-            row = replace(row, reason=(row.reason + "; " if row.reason else "") + NOT_ON_ROSTER)
+            row = replace(row, reason=(row.reason + "; " if row.reason else "") + unmatched)
         done.append(_with_lateness(row, course, students.get(row.student)))
+    done = mark_second_copies(done)  # again under roster ids: two names may be one student's
     counted = {(r.student, r.assignment) for r in done if r.counts}
     for student in students.values():
         for assignment_id in assignments:
