@@ -41,6 +41,14 @@ MESSAGES: list[tuple[str, str]] = [
         "other = other if isinstance(other, Value) else Value(other)",
     ),
     (
+        "return the slope itself, one number (a trailing comma after it makes a tuple)",
+        "返回斜率本身，一个数（在它后面多写一个逗号就成了元组）",
+    ),
+    (
+        "expected one number, {want:code}, got a list or tuple: {got:code}",
+        "应为一个数 {want}，实际得到一个列表或元组：{got}",
+    ),
+    (
         "the recursion never ends; does a method call itself on the same input?",
         "递归停不下来：是不是某个方法在同一个输入上调用了它自己？",
     ),

@@ -304,6 +304,17 @@ VARIANTS = [
     ),
     Variant("copied_test_cell", "nn", (), then=lambda nb: nb.cells.append(pasted(test_cell(nb)))),
     Variant("tags_dropped", "engine", (), then=lambda nb: [c.metadata.pop("tags", None) for c in nb.cells]),
+    # a fifth red team's: a try-it cell split in Jupyter, its tag copied onto the student's own code
+    Variant(
+        "own_code_in_a_tagged_cell",
+        "engine",
+        (("value", replace("import math\n", "")),),
+        then=lambda nb: nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "import math\n\n\ndef squared(x):\n    return x * x\n", metadata={"tags": ["try-it"]}
+            )
+        ),
+    ),
     Variant(
         "review_idioms",
         "engine",

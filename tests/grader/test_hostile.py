@@ -187,3 +187,36 @@ def test_a_class_with_attackers_is_graded_normally(tmp_path):
         assert lost == {"engine.exp"}, (attack, results[attack].to_row())
     time.sleep(0.2)
     assert _marked_processes() == []
+
+
+def test_text_that_is_not_utf8_never_stops_a_writer_for_the_class(tmp_path):
+    # a fifth red team's: a file name that is not UTF-8, an error text and a comment holding a lone
+    # surrogate stopped the CSV, the feedback pages and the grading of an honest notebook
+    import json
+
+    from mgc.cli import main
+
+    ada = ROOT / "samples" / "ada" / "engine" / "engine.ipynb"
+    klass = tmp_path / "class"
+    for student in ("zoe", "mallory", "nina"):
+        (klass / student / "engine").mkdir(parents=True)
+    shutil.copy(ada, klass / "zoe" / "engine" / "engine.ipynb")
+    shutil.copy(ada, os.fsdecode(bytes(klass / "zoe") + b"/notes-\xff.ipynb"))
+    raising = nbformat.read(ROOT / "exercises" / "engine" / "engine.ipynb", as_version=4)
+    raising.cells.append(
+        nbformat.v4.new_code_cell('Value.__add__ = lambda s, o: (_ for _ in ()).throw(ValueError("\\ud800"))')
+    )
+    nbformat.write(raising, klass / "mallory" / "engine" / "engine.ipynb")
+    commented = json.loads(ada.read_text())
+    for cell in commented["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "value":
+            cell["source"] = ["# notes \ud800\n", *cell["source"]]
+    (klass / "nina" / "engine" / "engine.ipynb").write_text(json.dumps(commented))
+    book, table, summary = tmp_path / "g.json", tmp_path / "g.csv", tmp_path / "s.md"
+    args = ["grade", str(klass), "--jobs", "1", "--no-progress", "--quiet", "--json", str(book)]
+    assert main([*args, "--csv", str(table), "--summary", str(summary)]) == 0
+    rows = {(r["student"], Path(r["path"]).name): r for r in json.loads(book.read_text())["submissions"]}
+    assert rows[("nina", "engine.ipynb")]["score"] == rows[("zoe", "engine.ipynb")]["score"] == 17
+    assert any(name.startswith("notes-") for _, name in rows) and table.read_text() and summary.read_text()
+    assert main(["feedback", str(book), "--out", str(tmp_path / "pages")]) == 0
+    assert len(list((tmp_path / "pages").rglob("*.html"))) >= 3

@@ -142,3 +142,13 @@ def test_in_the_kernel_a_mistake_fails_its_test_cell_with_the_same_feedback():
     assert error.traceback[0].startswith("engine.tanh: a.tanh() with a=")
     assert any("hint: the local derivative of tanh is 1 - t**2" in line for line in error.traceback)
     assert not any("mgc" in line or "File " in line or not line.strip() for line in error.traceback)
+
+
+@pytest.mark.parametrize("assignment", [a.id for a in load().assignments])
+def test_no_try_it_cell_of_the_course_imports_or_defines_anything(assignment):
+    # what lets a tagged cell that does be graded as the student's own (mgc.course.cells.is_student_code)
+    from mgc.course.cells import defines_something, is_setup_cell, is_try_it_cell
+
+    notebook = json.loads((ROOT / "exercises" / assignment / f"{assignment}.ipynb").read_text())
+    tried = [c for c in notebook["cells"] if is_try_it_cell(c) and not is_setup_cell(c)]
+    assert tried and not any(defines_something(c) for c in tried)

@@ -3,6 +3,8 @@ Standard library only (plain dicts do, as nbformat's nodes do): the browser work
 
 from __future__ import annotations
 
+import ast
+
 TRY_IT = "try-it"  # the tag of the course's own demonstration cells
 SETUP = "mgc-setup"  # the tag and cell id of a released notebook's setup cell (mgc.standalone), a try-it cell
 SETUP_MARK = '_PACKED = """'  # the line that opens its packed grader: it is still there when tags are not
@@ -37,14 +39,24 @@ def is_solution_cell(cell: dict) -> bool:
 
 
 def is_student_code(cell: dict) -> bool:
-    """A code cell that defines the student's work: neither a test cell nor a "try it" cell (the
-    setup cell is one)."""
-    return (
-        cell.get("cell_type") == "code"
-        and not is_test_cell(cell)
-        and not is_try_it_cell(cell)
-        and not is_setup_cell(cell)
-    )
+    """A code cell that defines the student's work: neither a test cell, the setup cell, nor one of
+    the course's "try it" cells. Jupyter copies a cell's tags when it is split or copied, so a tagged
+    cell that imports or defines a function or a class (which no try-it cell of the course does) is
+    the student's own code."""
+    if cell.get("cell_type") != "code" or is_test_cell(cell) or is_setup_cell(cell):
+        return False
+    return not is_try_it_cell(cell) or defines_something(cell)
+
+
+def defines_something(cell: dict) -> bool:
+    """Whether the cell imports, or defines a function or a class, at its top level."""
+    source = cell.get("source", "")
+    try:
+        tree = ast.parse("".join(source) if isinstance(source, list) else source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    made = ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    return any(isinstance(node, made) for node in tree.body)
 
 
 def is_setup_cell(cell: dict) -> bool:

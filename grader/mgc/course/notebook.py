@@ -15,6 +15,7 @@ import nbformat
 
 from mgc.course.cells import grade_id, is_solution_cell, is_student_code
 from mgc.course.manifest import Assignment, Course
+from mgc.judge.verdict import writable
 
 SIZE_LIMIT = 20 << 20  # bytes: the course's notebooks are under 100 KiB; a larger one is refused
 DEPTH_LIMIT = 64  # levels of JSON nesting: a notebook needs about six
@@ -57,6 +58,18 @@ def read_submission(path: str | Path, course: Course) -> Submission:
     return Submission(path, hashlib.sha256(raw).hexdigest(), notebook, course.assignment_of(ids))
 
 
+def _writable(value):
+    """The notebook's JSON with each lone surrogate in its strings written as its escape (`# \\ud800`
+    in a comment made every exercise not graded: no UTF-8 writer takes one)."""
+    if isinstance(value, str):
+        return writable(value)
+    if isinstance(value, list):
+        return [_writable(v) for v in value]
+    if isinstance(value, dict):
+        return {writable(k): _writable(v) for k, v in value.items()}
+    return value
+
+
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read and validate a notebook, raising NotebookError with a reason a person can act on."""
     path = Path(path)
@@ -80,6 +93,9 @@ def _parse(path: Path, raw: bytes) -> nbformat.NotebookNode:
         raise NotebookError(f"{path.name} is not a notebook: it has no nbformat version")
     if _depth(data) > DEPTH_LIMIT:
         raise NotebookError(f"{path.name} is not a notebook: its JSON is nested too deeply")
+    data_was_cleaned = "\\ud" in text.lower()  # JSON's escape of a surrogate, which may be a lone one
+    if data_was_cleaned:
+        data = _writable(data)
     _check_cells(path, data)
     try:
         nbformat.validate(data)
@@ -89,8 +105,7 @@ def _parse(path: Path, raw: bytes) -> nbformat.NotebookNode:
         raise NotebookError(f"{path.name} is not a valid notebook: {error.message}") from None
     except Exception as error:  # an nbformat version this nbformat does not know, and the like
         raise NotebookError(f"{path.name} is not a valid notebook: {error}") from None
-    notebook = nbformat.reads(text, as_version=4)
-    return notebook
+    return nbformat.reads(json.dumps(data) if data_was_cleaned else text, as_version=4)
 
 
 CELL_LIMIT = 256 << 10  # characters of one cell's code: the course's largest is under 8 KiB

@@ -202,6 +202,13 @@ def walk_backward(root, seed: float = 1.0) -> None:
         v._backward()
 
 
+def defined(ns: dict, name: str):
+    """What the notebook defines under `name`; ProbeError, saying so, when it defines nothing there."""
+    if name not in ns:
+        raise ProbeError(f"the notebook defines no {name} (did the cell that defines it run?)")
+    return ns[name]
+
+
 def student_class(ns: dict, name: str = "Value") -> type:
     V = ns.get(name)
     if not isinstance(V, type):
@@ -331,20 +338,20 @@ def graph(ns: dict, case: dict, builder: str, eps: float) -> dict:
 
 
 def build_neuron(ns, leaves, case):
-    neuron = ns["Neuron"](len(case["x"]))
+    neuron = defined(ns, "Neuron")(len(case["x"]))
     neuron.w, neuron.b = leaves[:-1], leaves[-1]
     return neuron(list(case["x"]))
 
 
 def build_mse(ns, leaves, case):
-    return ns["mse_loss"](leaves, list(case["ys"]))
+    return defined(ns, "mse_loss")(leaves, list(case["ys"]))
 
 
 def build_softmax_nll(ns, leaves, case):
     saved = ns.get("softmax")
     ns["softmax"] = in_their_words(saved, grader_softmax)  # nll_loss on its own, not on their softmax
     try:
-        return ns["nll_loss"](leaves, case["target"])
+        return defined(ns, "nll_loss")(leaves, case["target"])
     finally:
         ns["softmax"] = saved
 
@@ -355,7 +362,7 @@ def softmax(ns: dict, case: dict) -> dict:
     probabilities, and the logits' grads of sum(weights[i] * probs[i]), walked by the grader."""
     V = isolate(student_class(ns), [])
     logits = [V(z) for z in case["values"]]
-    probs = ns["softmax"](logits)
+    probs = defined(ns, "softmax")(logits)
     result = {"probs": [number(p.data, "a probability") for p in probs]}
     if len(probs) == len(logits):
         add, mul = granted("op_add"), granted("op_mul")
@@ -384,8 +391,8 @@ def _outputs(result) -> list[float] | float:
 @cases_of
 def layer_call(ns: dict, case: dict) -> dict:
     """Layer.__call__ with stand-in neurons: which outputs come back, in which shape."""
-    V = ns["Value"]
-    layer = ns["Layer"](case["nin"], len(case["scales"]))
+    V = defined(ns, "Value")
+    layer = defined(ns, "Layer")(case["nin"], len(case["scales"]))
     layer.neurons = [StandInPart(V, [], s) for s in case["scales"]]
     out = layer(list(case["x"]))
     return {"out": _outputs(out), "connected": _connected(out, [n.returned[-1:] for n in layer.neurons])}
@@ -402,8 +409,8 @@ def _connected(out, returned: list[list]) -> bool:
 @cases_of
 def mlp_call(ns: dict, case: dict) -> dict:
     """MLP.__call__ with stand-in layers that each sum their inputs: the composed output."""
-    V = ns["Value"]
-    mlp = ns["MLP"](case["nin"], [1] * len(case["scales"]))
+    V = defined(ns, "Value")
+    mlp = defined(ns, "MLP")(case["nin"], [1] * len(case["scales"]))
     mlp.layers = [StandInPart(V, [], s, layer=True) for s in case["scales"]]
     out = mlp(list(case["x"]))
     return {"out": _outputs(out), "connected": _connected(out, [mlp.layers[-1].returned[-1:]])}
@@ -412,10 +419,10 @@ def mlp_call(ns: dict, case: dict) -> dict:
 @cases_of
 def parameters(ns: dict, case: dict) -> dict:
     """parameters() of a Neuron, a Layer of stand-ins, an MLP of stand-ins, and a real MLP's count."""
-    V = ns["Value"]
+    V = defined(ns, "Value")
     part = case["part"]
     if part == "neuron":
-        neuron = ns["Neuron"](case["nin"])
+        neuron = defined(ns, "Neuron")(case["nin"])
         names = {id(w): f"w{i}" for i, w in enumerate(neuron.w)} | {id(neuron.b): "b"}
         return {"tags": _tags(neuron.parameters(), names)}
     if part in ("layer", "mlp"):
@@ -425,20 +432,20 @@ def parameters(ns: dict, case: dict) -> dict:
             names |= {id(p): f"{k}.{i}" for i, p in enumerate(params)}
             parts.append(StandInPart(V, params, layer=part == "mlp"))
         if part == "layer":
-            module = ns["Layer"](2, len(parts))
+            module = defined(ns, "Layer")(2, len(parts))
             module.neurons = parts
         else:
-            module = ns["MLP"](2, [1] * len(parts))
+            module = defined(ns, "MLP")(2, [1] * len(parts))
             module.layers = parts
         return {"tags": _tags(module.parameters(), names)}
-    model = ns["MLP"](case["nin"], list(case["nouts"]))
+    model = defined(ns, "MLP")(case["nin"], list(case["nouts"]))
     return {"count": len(model.parameters())}
 
 
 @cases_of
 def zero_grad(ns: dict, case: dict) -> dict:
     """Module.zero_grad on a module whose parameters() the grader wrote."""
-    V, Module = ns["Value"], ns["Module"]
+    V, Module = defined(ns, "Value"), defined(ns, "Module")
     params = [V(1.0) for _ in case["grads"]]
     for p, g in zip(params, case["grads"]):
         p.grad = g
@@ -455,7 +462,7 @@ def train(ns: dict, case: dict) -> dict:
     saved = ns.get("mse_loss")
     ns["mse_loss"] = in_their_words(saved, grader_mse)
     try:
-        losses = ns["train"](
+        losses = defined(ns, "train")(
             model, [list(x) for x in case["xs"]], list(case["ys"]), case["steps"], case["lr"]
         )
     finally:

@@ -140,10 +140,19 @@ def _first_hint(hints: tuple[Hint, ...], cases: list[dict], results: list[dict])
     for hint in hints:
         if hint.explains is None:
             return hint.text
-        opinions = [hint.explains(c, r) for c, r in zip(cases, results) if "error" not in r]
+        opinions = [_opinion(hint, c, r) for c, r in zip(cases, results) if "error" not in r]
         if opinions and all(o is not False for o in opinions) and any(opinions):
             return hint.text
     return ""
+
+
+def _opinion(hint: Hint, case: dict, result: dict) -> bool | None:
+    """Whether the hint's mistake explains this result; None (no opinion) where it cannot tell, as on a
+    report of another shape than the mistake gives (a list where it gives a number)."""
+    try:
+        return hint.explains(case, result)
+    except (TypeError, ValueError, KeyError, IndexError, ArithmeticError):
+        return None
 
 
 MESSAGE_LIMIT = 4000  # characters of a verdict's message: it quotes the student's own text

@@ -14,12 +14,17 @@ def call_case(function: str, *args) -> dict:
     return {"function": function, "args": list(args)}
 
 
+ONE_NUMBER = "return the slope itself, one number (a trailing comma after it makes a tuple)"
+
+
 def judge_slope(truth, other, other_name):
     def judge(case: dict, result: dict) -> None:
         f, x, h = FUNCTIONS[case["args"][0][1:]], case["args"][1], case["args"][2]
         want = truth(f, x, h)
         got = result["result"]
-        if isinstance(got, list) or not close(got, want, SLOPE_TOLERANCE):
+        if isinstance(got, list):
+            fail(f"expected one number, {fmt(want)}, got a list or tuple: {fmt(got)}", ONE_NUMBER)
+        if not close(got, want, SLOPE_TOLERANCE):
             hint = f"that is the {other_name} form" if close(got, other(f, x, h), SLOPE_TOLERANCE) else None
             fail(f"expected {fmt(want)}, got {fmt(got)}", hint)
 
