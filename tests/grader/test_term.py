@@ -508,8 +508,8 @@ def test_a_notebooks_commit_time_is_read_without_running_anything_the_repository
     clone = tmp_path / "classroom" / "engine-mallory"
     _git(tmp_path, "clone", "-q", str(student), str(clone))
 
-    handed_in = datetime(2026, 12, 2, 8, 30, tzinfo=UTC)
-    assert submitted_at(clone / "engine.ipynb") == handed_in  # the commit that changed it, not the newest
+    handed_in = datetime(2026, 12, 5, tzinfo=UTC)  # the repository's last commit, as Classroom takes it
+    assert submitted_at(clone / "engine.ipynb") == handed_in
     assert submitted_at(clone / "sub" / "engine.ipynb") == handed_in  # the clone's repository, not sub/
     assert not proof.exists()
     (clone / ".git" / "objects").rename(clone / ".git" / "broken")
@@ -536,3 +536,12 @@ def test_names_students_choose_never_cost_a_classmate_or_stop_the_class(tmp_path
     assert "could be any of 23456, 34567" in ambiguous.reason and ambiguous.student not in ("23456", "34567")
     imported = grades(rows, _roster(tmp_path, CANVAS), load(), "canvas", ["engine"])
     assert "12345,S-12345,ada,A,17" in imported.replace('"', "")
+
+
+def test_github_classrooms_clone_names_find_their_students_on_the_roster(tmp_path):
+    # a fifth red team's: engine-<login> folders matched no one, and the LMS file gave every student 0
+    roster = _roster(tmp_path, "name,login\nAda L,ada\nMary Jane,mary-jane\nJane D,jane\n")
+    assert roster.match("engine-ada").name == "Ada L"
+    assert roster.match("engine-mary-jane").name == "Mary Jane"  # the longest part that is one login
+    assert roster.match("engine-jane").name == "Jane D"
+    assert roster.match("engine-zed") is None

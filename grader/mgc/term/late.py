@@ -12,7 +12,6 @@ nbgrader (mgc.nbgrader_late) alike.
 
 from __future__ import annotations
 
-import itertools
 import math
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -33,38 +32,20 @@ def submitted_at(notebook: Path) -> datetime | None:
     return committed_at(notebook)
 
 
-COMMITS_READ = 1000  # of a repository's history, newest first: a student's repository may be huge
-
-
 def committed_at(notebook: Path) -> datetime | None:
-    """When the newest commit that changed `notebook` was made, read with dulwich from the nearest
-    `.git` folder above it. No git program runs: a repository's own configuration (which a student
-    may have written) names programs git would run, a signature checker or an fsmonitor."""
+    """When the newest commit of the nearest `.git` folder above `notebook` was made (GitHub Classroom
+    takes a repository's last commit as what was handed in), read with dulwich: no git program runs,
+    since a repository's own configuration (which a student may have written) names programs git
+    would run, a signature checker or an fsmonitor. One commit is read, however large the history."""
     from dulwich.repo import Repo
 
     top = next((d for d in notebook.parents if (d / ".git").is_dir() and not (d / ".git").is_symlink()), None)
     if top is None:
         return None
     try:
-        repo = Repo(str(top))
-        path = notebook.relative_to(top).as_posix().encode()
-        for entry in itertools.islice(repo.get_walker(), COMMITS_READ):
-            commit = entry.commit
-            parent = _file_in(repo, repo[commit.parents[0]].tree, path) if commit.parents else None
-            if _file_in(repo, commit.tree, path) != parent:
-                zone = timezone(timedelta(seconds=commit.commit_timezone))
-                return datetime.fromtimestamp(commit.commit_time, zone)
+        commit = Repo(str(top))[b"HEAD"]
+        return datetime.fromtimestamp(commit.commit_time, timezone(timedelta(seconds=commit.commit_timezone)))
     except Exception:  # a repository is the student's data, and may be broken on purpose: time unknown
-        return None
-    return None
-
-
-def _file_in(repo, tree: bytes, path: bytes) -> bytes | None:
-    """The id of the file at `path` in `tree`, or None."""
-    store = repo.object_store
-    try:
-        return store[tree].lookup_path(store.__getitem__, path)[1]
-    except KeyError:
         return None
 
 

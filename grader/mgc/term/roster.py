@@ -5,7 +5,7 @@ ID, Section; Moodle's grading worksheet: Identifier, Full name, Email address; B
 Center: Last Name, First Name, Username, Student ID), or any CSV with an id and a name column. A
 student's folder of submissions is matched to a roster entry by any of the entry's ids, as the LMS's
 own file names carry them (Canvas: name_12345_67890_..., Moodle: Full Name_12345_assignsubmission_...,
-Moodle's worksheet: Participant 12345).
+Moodle's worksheet: Participant 12345), or as GitHub Classroom names a clone (engine-<login>).
 """
 
 from __future__ import annotations
@@ -64,7 +64,16 @@ class Roster:
             raise RosterError(
                 f"the name {name!r} could be any of {names} on the roster: rename its folder to one id"
             )
-        return found[0] if found else None
+        return found[0] if found else self._by_suffix(lowered)
+
+    def _by_suffix(self, lowered: str) -> Student | None:
+        """GitHub Classroom names a clone <assignment>-<login>, and a login may hold dashes itself: the
+        longest part after a dash that is exactly one student's id or login names them."""
+        for at in (i for i, c in enumerate(lowered) if c == "-"):
+            found = [s for s in self.students if lowered[at + 1 :] in s.keys]
+            if len(found) == 1:
+                return found[0]
+        return None
 
     def by_id(self) -> dict[str, Student]:
         return {s.id: s for s in self.students}
