@@ -128,3 +128,20 @@ def test_ctrl_c_and_sigterm_write_what_was_graded_and_resume_grades_the_rest(tmp
     assert after["s02"]["score"] == load().assignment("engine").max_score
     assert after["s02"]["sha256"] != before["s02"]["sha256"]
     assert {k for k in after if after[k] != before[k]} == {"s02"}
+
+
+def test_a_notebook_graded_again_keeps_one_row_whatever_name_its_student_had():
+    # the gradebook holds rows under roster ids (after mgc grade --roster), a run's new rows under
+    # folder names: a late notebook handed in again replaced nothing, and its old score counted
+    from mgc.judge.verdict import Verdict
+    from mgc.results import gradebook
+    from mgc.results.result import SubmissionResult
+
+    old = SubmissionResult(
+        "70001", "engine", "/c/submitted/root/engine/engine.ipynb", (Verdict.passing("engine.add", 2),)
+    )
+    new = SubmissionResult(
+        "root", "engine", "/c/submitted/root/engine/engine.ipynb", (Verdict.failing("engine.add", 2, "x"),)
+    )
+    [row] = gradebook.merged([old], [new])
+    assert row.student == "root" and row.score == 0 and row.counts

@@ -115,10 +115,13 @@ def graded_paths(path: Path) -> set[str]:
 def merged(old: list[SubmissionResult], new: list[SubmissionResult]) -> list[SubmissionResult]:
     """The gradebook after a run: each notebook's newest row, and one counted row per student and
     assignment (the others second copies, by the one rule)."""
-    from mgc.grading.run import second_copies
+    from mgc.grading.run import mark_second_copies
 
-    rows = {(r.student, r.assignment, r.path): r for r in old}
-    rows |= {(r.student, r.assignment, r.path): r for r in new}
+    def notebook(r: SubmissionResult) -> tuple:  # a row's notebook: under a roster id or a folder name
+        return (r.path,) if r.path else (r.student, r.assignment)
+
+    rows = {notebook(r): r for r in old}
+    rows |= {notebook(r): r for r in new}
     ordered = sorted(rows.values(), key=lambda r: (r.student, r.assignment or "", r.path))
     restored = [
         replace(r, outcome=Outcome.GRADED, reason="", duplicate_of="")
@@ -126,12 +129,7 @@ def merged(old: list[SubmissionResult], new: list[SubmissionResult]) -> list[Sub
         else r
         for r in ordered
     ]
-    for i, first in second_copies(restored).items():
-        reason = f"a second {first.assignment} notebook from {first.student}: only {first.path} counts"
-        restored[i] = replace(
-            restored[i], outcome=Outcome.SECOND_COPY, reason=reason, duplicate_of=first.path
-        )
-    return restored
+    return mark_second_copies(restored)
 
 
 def save(
