@@ -122,7 +122,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     interrupted = False
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        results = grade_paths(args.paths, options, finished, jobs, not args.no_progress, skip, shard)
+        results = grade_paths(
+            args.paths, options, finished, jobs, not args.no_progress, skip, shard, args.student
+        )
     except KeyboardInterrupt:
         interrupted, results = True, done
     if not results and not interrupted:
@@ -378,6 +380,11 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="also write the results as JSON (other notebooks' rows are kept)",
+    )
+    grade.add_argument(
+        "--student",
+        metavar="NAME",
+        help="every notebook under PATH is this student's (a regrade of one student's folder)",
     )
     seeds = grade.add_mutually_exclusive_group()
     seeds.add_argument(

@@ -335,6 +335,51 @@ VARIANTS = [
             ),
         ),
     ),
+    # a sixth red team's honest students
+    Variant(
+        "leaf_backward_on_the_class",
+        "engine",
+        (
+            (
+                "value",
+                replace(
+                    "    def __init__(self, data",
+                    "    _backward = staticmethod(lambda: None)\n\n    def __init__(self, data",
+                ),
+            ),
+            (
+                "value",
+                replace(
+                    "        self._backward = lambda: None"
+                    "     # passes out.grad to the children; nothing on a leaf\n",
+                    "",
+                ),
+            ),
+        ),
+    ),
+    Variant(
+        "softmax_with_a_temperature",
+        "softmax",
+        (
+            ("softmax", replace("def softmax(logits):", "def softmax(logits, temperature=1.0):")),
+            (
+                "softmax",
+                replace(
+                    "for z in logits]",
+                    "for z in logits]\n    counts = [(c.log() / temperature).exp() for c in counts]",
+                ),
+            ),
+            ("softmax", replace("-softmax(logits)[target]", "-softmax(logits, temperature=1.0)[target]")),
+        ),
+    ),
+    Variant(
+        "magic_then_import_in_a_tagged_cell",
+        "engine",
+        (("value", replace("import math\n", "")),),
+        then=lambda nb: nb.cells.append(
+            nbformat.v4.new_code_cell("%matplotlib inline\nimport math\n", metadata={"tags": ["try-it"]})
+        ),
+    ),
     # whole Value cells of their own: a fourth red team's engines (__slots__ and properties through
     # operator's getters, a dataclass with total_ordering and graphlib, operations on a base class
     # with exp through __rpow__ and an iterative backward, singledispatchmethod and an ABC) and a

@@ -200,3 +200,14 @@ def test_no_name_a_student_chooses_makes_the_class_one_students(tmp_path, files,
         (tmp_path / name).write_text("{}")
     given = tmp_path / notebook.split("/")[0]
     assert student_of(tmp_path / notebook, given, load()) == student
+
+
+def test_a_folder_graded_for_one_student_is_all_theirs(tmp_path):
+    # a sixth red team's: a regrade of Mallory's repository, which held a folder named after Alice's id
+    from mgc.grading.run import find_tasks
+
+    for name in ("engine-mallory/34567/engine.ipynb", "engine-mallory/23456/engine.ipynb"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    tasks = find_tasks([tmp_path / "engine-mallory"], load(), student="34567")
+    assert len(tasks) == 2 and {t.student for t in tasks} == {"34567"}

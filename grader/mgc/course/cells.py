@@ -4,6 +4,7 @@ Standard library only (plain dicts do, as nbformat's nodes do): the browser work
 from __future__ import annotations
 
 import ast
+import re
 
 TRY_IT = "try-it"  # the tag of the course's own demonstration cells
 SETUP = "mgc-setup"  # the tag and cell id of a released notebook's setup cell (mgc.standalone), a try-it cell
@@ -51,8 +52,9 @@ def is_student_code(cell: dict) -> bool:
 def defines_something(cell: dict) -> bool:
     """Whether the cell imports, or defines a function or a class, at its top level."""
     source = cell.get("source", "")
-    try:
-        tree = ast.parse("".join(source) if isinstance(source, list) else source)
+    source = "".join(source) if isinstance(source, list) else source
+    try:  # IPython's lines (%matplotlib, %%time, !pip) are no Python: read the rest
+        tree = ast.parse(re.sub(r"^[ \t]*[%!].*$", "", source, flags=re.M))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     made = ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef

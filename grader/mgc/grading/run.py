@@ -28,7 +28,7 @@ from mgc.course.notebook import (
     read_submission,
 )
 from mgc.grading.workers import Lost, run_tasks
-from mgc.results.result import Outcome, SubmissionResult
+from mgc.results.result import TIED, Outcome, SubmissionResult
 from mgc.sandbox.runner import DEFAULT_SECONDS, Limits, Sandbox
 
 
@@ -104,8 +104,10 @@ def _submission_entries(folder: Path) -> list[str]:
     return found
 
 
-def find_tasks(paths: list[Path], course: Course) -> list[Task]:
-    return [Task(n, student_of(n, root, course)) for root in paths for n in find_notebooks(root)]
+def find_tasks(paths: list[Path], course: Course, student: str | None = None) -> list[Task]:
+    """Every notebook under `paths`, each with its student: `student` when the instructor names one
+    (a regrade of one student's folder, whatever its folders are called), else by student_of."""
+    return [Task(n, student or student_of(n, root, course)) for root in paths for n in find_notebooks(root)]
 
 
 def assignment_named_by(path: Path, course: Course) -> Assignment | None:
@@ -274,11 +276,12 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
     return zlib.crc32(student.encode()) % n == k - 1
 
 
-def second_copies(results: list[SubmissionResult]) -> dict[int, SubmissionResult]:
-    """For a student who handed in two notebooks of one assignment: {index of each later one: the
-    result that counts}. One in a folder named after the student wins over one lying loose in the
-    class folder under their name (which anyone uploading to a flat folder can choose), then one named
-    as the release names it, then the shallowest."""
+def second_copies(results: list[SubmissionResult]) -> dict[int, tuple[SubmissionResult, bool]]:
+    """For a student who handed in two notebooks of one assignment: {index of each later one: (the
+    result that counts, whether nothing but their order told them apart)}. One in a folder named
+    after the student wins over one lying loose in the class folder under their name (which anyone
+    uploading to a flat folder can choose), then one named as the release names it, then the
+    shallowest."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, result in enumerate(results):
         if result.assignment is not None and result.outcome in (Outcome.GRADED, Outcome.UNREADABLE):
@@ -293,7 +296,7 @@ def second_copies(results: list[SubmissionResult]) -> dict[int, SubmissionResult
             return (loose, not release_named, len(path.parts), i)
 
         first, *rest = sorted(indices, key=rank)
-        later |= dict.fromkeys(rest, results[first])
+        later |= {i: (results[first], rank(i)[:-1] == rank(first)[:-1]) for i in rest}
     return later
 
 
@@ -305,6 +308,7 @@ def grade_paths(
     progress: bool = False,
     skip: frozenset[str] = frozenset(),
     shard: tuple[int, int] | None = None,
+    student: str | None = None,
 ) -> list[SubmissionResult]:
     """Grade every notebook found under `paths` (but those whose path is in `skip`), in order; a
     broken one never stops the others. Worker processes (`jobs` of them, each reused for many
@@ -318,7 +322,7 @@ def grade_paths(
     course = load()
     tasks = [
         t
-        for t in find_tasks(paths, course)
+        for t in find_tasks(paths, course, student)
         if os.path.abspath(t.notebook) not in skip and in_shard(t.student, shard)
     ]
     results: dict[int, SubmissionResult] = {}
@@ -353,7 +357,9 @@ def grade_paths(
 def mark_second_copies(rows: list[SubmissionResult]) -> list[SubmissionResult]:
     """The rows, each student's later notebooks of one assignment marked as second copies (not counted)."""
     rows = list(rows)
-    for i, first in second_copies(rows).items():
+    for i, (first, tied) in second_copies(rows).items():
         reason = f"a second {first.assignment} notebook from {first.student}: only {first.path} counts"
+        if tied:  # names that anyone can choose, and nothing else, told them apart
+            reason += f"; {TIED}: check which one is theirs"
         rows[i] = replace(rows[i], outcome=Outcome.SECOND_COPY, reason=reason, duplicate_of=first.path)
     return rows

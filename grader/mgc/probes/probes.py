@@ -156,13 +156,24 @@ def isolate(V: type, keep: list[str], alone: bool = False) -> type:
 
 
 def make_room_for_backward(V: type) -> None:
-    """A class whose `_backward` is a method (one rule per `_op`) and whose nodes may have no room
-    for a closure of their own (__slots__): the grader's nodes run the `_backward` it gave them,
-    the class's own nodes its method."""
-    method = getattr(V, "_backward", None)
-    if callable(method) and hasattr(method, "__code__"):
+    """A class whose nodes have no room for a `_backward` of their own (__slots__, no __dict__) and
+    whose `_backward` is a method (one rule per `_op`): the grader's nodes run the `_backward` it gave
+    them, the class's own nodes its method, bound as the class binds it (a plain function, a
+    staticmethod or a classmethod). Any other class is left as it is."""
+    if V.__dictoffset__ or "_backward" in _slots_of(V):
+        return  # its nodes take a _backward of their own
+    found = [vars(c)["_backward"] for c in V.__mro__ if "_backward" in vars(c)]
+    if found and hasattr(found[0], "__get__"):
         PATCHED.append((V, "_backward", V.__dict__.get("_backward", PATCHED)))
-        V._backward = backward_given(method)
+        V._backward = backward_given(found[0])
+
+
+def _slots_of(V: type) -> set:
+    names = set()
+    for c in V.__mro__:
+        slots = vars(c).get("__slots__", ())
+        names |= {slots} if isinstance(slots, str) else set(slots)
+    return names
 
 
 PATCHED: list = []  # (class, method, what it had, or PATCHED itself for nothing): undone after each case

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from mgc.judge.verdict import Status, Verdict, writable
 
+TIED = "claimed as equally as the one that counts"  # a second copy that names alone told apart
+
 
 class Outcome(StrEnum):
     GRADED = "graded"

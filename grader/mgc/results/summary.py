@@ -21,7 +21,7 @@ from rich.table import Table
 
 from mgc.course.manifest import Course, load
 from mgc.results.report import plain
-from mgc.results.result import Outcome, SubmissionResult
+from mgc.results.result import TIED, Outcome, SubmissionResult
 from mgc.term import identical
 
 MOST_HINTS = 5
@@ -88,6 +88,8 @@ def _attention(r: SubmissionResult) -> list[tuple[str, str]]:
         found.append(("Handed in nothing", who))
     elif r.outcome is Outcome.UNREADABLE:
         found.append(("Could not be read", f"{who}: {r.reason}"))
+    elif r.outcome is Outcome.SECOND_COPY and TIED in r.reason:
+        found.append(("Two notebooks claim one student, nothing tells which is theirs", f"{who}: {r.path}"))
     elif r.outcome is Outcome.SECOND_COPY:
         found.append(("Second notebooks, not counted", f"{who}: {r.path}"))
     if r.late_days:

@@ -13,6 +13,7 @@ nbgrader (mgc.nbgrader_late) alike.
 from __future__ import annotations
 
 import math
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,18 +33,33 @@ def submitted_at(notebook: Path) -> datetime | None:
     return committed_at(notebook)
 
 
+READ_SECONDS = 5  # for one repository's last commit: a crafted one (a link to a pipe) may never answer
+
+
 def committed_at(notebook: Path) -> datetime | None:
-    """When the newest commit of the nearest `.git` folder above `notebook` was made (GitHub Classroom
-    takes a repository's last commit as what was handed in), read with dulwich: no git program runs,
-    since a repository's own configuration (which a student may have written) names programs git
-    would run, a signature checker or an fsmonitor. One commit is read, however large the history."""
+    """When the last commit of the repository `notebook` is in was made (GitHub Classroom takes a
+    repository's last commit as what was handed in), if the notebook is in that commit: a notebook a
+    repository does not hold (a download unpacked in the course's own clone) has no time from it."""
+    top = next((d for d in notebook.parents if (d / ".git").is_dir() and not (d / ".git").is_symlink()), None)
+    if top is None or (top / ".git" / "HEAD").is_symlink():
+        return None
+    found: list = []
+    reader = threading.Thread(target=lambda: found.append(_last_commit(top, notebook)), daemon=True)
+    reader.start()
+    reader.join(READ_SECONDS)
+    return found[0] if found else None
+
+
+def _last_commit(top: Path, notebook: Path) -> datetime | None:
+    """Read with dulwich: no git program runs, since a repository's configuration (which a student
+    may have written) names programs git would run, a signature checker or an fsmonitor."""
     from dulwich.repo import Repo
 
-    top = next((d for d in notebook.parents if (d / ".git").is_dir() and not (d / ".git").is_symlink()), None)
-    if top is None:
-        return None
     try:
-        commit = Repo(str(top))[b"HEAD"]
+        repo = Repo(str(top))
+        commit = repo[b"HEAD"]
+        path = notebook.relative_to(top).as_posix().encode()
+        repo.object_store[commit.tree].lookup_path(repo.object_store.__getitem__, path)
         return datetime.fromtimestamp(commit.commit_time, timezone(timedelta(seconds=commit.commit_timezone)))
     except Exception:  # a repository is the student's data, and may be broken on purpose: time unknown
         return None
