@@ -250,16 +250,29 @@ def _every(parts: list[list[str] | None]) -> list[str] | None:
 
 def _name_given(node: ast.AST | None, bindings: dict, what: str) -> str | None:
     """A name handed to getattr and its kind at run time: each string the cell spells for it is judged
-    as a name; one built from pieces the scan cannot see is named; a plain variable or attribute is
-    not (the sandbox is the boundary, not this scan, and honest code passes names around)."""
+    as a name; one built from pieces the scan cannot see is named, in place or in a variable the cell
+    binds to it; a parameter, a loop variable over data or an attribute is not (the sandbox is the
+    boundary, not this scan, and honest code passes names around)."""
     if node is None:
         return None
     strings = _strings(node, bindings)
     if strings is not None:
         return next(filter(None, map(_in_string, strings)), None)
+    if isinstance(node, ast.Name) and any(_built(v) for v in bindings.get(node.id, []) if v is not None):
+        return f"{what} with a name computed at run time"
     if isinstance(node, ast.Name | ast.Attribute | ast.Starred):
         return None
     return f"{what} with a name computed at run time"
+
+
+def _built(node: ast.AST) -> bool:
+    """Whether `node` puts a string together (pieces added or repeated, joined, formatted, from codes)."""
+    if isinstance(node, ast.BinOp | ast.JoinedStr):
+        return True
+    called = node.func if isinstance(node, ast.Call) else None
+    return (isinstance(called, ast.Name) and called.id == "chr") or (
+        isinstance(called, ast.Attribute) and called.attr in ("join", "format", "replace", "decode")
+    )
 
 
 def _code_given(call: ast.Call, bindings: dict, what: str) -> str | None:
