@@ -23,6 +23,7 @@ from mgc.course.cells import (
     is_student_code,
     is_test_cell,
     is_try_it_cell,
+    source_of,
 )
 from mgc.course.manifest import load
 from mgc.i18n import translate
@@ -36,7 +37,7 @@ MARKER = re.compile(r"^[ \t]*# ### Exercise ([a-z_]+\.[a-z_]+)", re.M)  # where 
 def solution_cells(notebook: dict) -> list[dict]:
     """The cells the student writes, in order: {"id", "grade_id", "source"} (the release's stubs)."""
     return [
-        {"id": cell["id"], "grade_id": grade_id(cell), "source": _text(cell)}
+        {"id": cell["id"], "grade_id": grade_id(cell), "source": source_of(cell)}
         for cell in notebook["cells"]
         if is_solution_cell(cell)
     ]
@@ -69,9 +70,9 @@ def layout(notebook: dict) -> list[dict]:
     blocks, pending = [], {}
     for index, cell in enumerate(cells):
         if cell["cell_type"] == "markdown":
-            blocks.append({"kind": "markdown", "source": _text(cell)})
+            blocks.append({"kind": "markdown", "source": source_of(cell)})
         elif is_solution_cell(cell):
-            for part, piece in enumerate(segments(_text(cell), by_cell.get(grade_id(cell)))):
+            for part, piece in enumerate(segments(source_of(cell), by_cell.get(grade_id(cell)))):
                 editor = {"kind": "editor", "cell": cell["id"], "part": part, **piece}
                 if piece["exercise"] is not None and piece["exercise"] in owner[index:]:
                     pending.setdefault(piece["exercise"], []).append(editor)
@@ -82,10 +83,10 @@ def layout(notebook: dict) -> list[dict]:
             if is_test_cell(cell):
                 blocks.append({"kind": "test", "exercise": _tested(cell)})
             else:
-                source = _text(cell)
+                source = source_of(cell)
                 blocks.append({"kind": "try", "id": cell["id"], "exercise": owner[index], "source": source})
         elif cell["cell_type"] == "code":
-            blocks.append({"kind": "given", "id": cell["id"], "source": _text(cell)})
+            blocks.append({"kind": "given", "id": cell["id"], "source": source_of(cell)})
     return blocks + [editor for editors in pending.values() for editor in editors]
 
 
@@ -104,7 +105,7 @@ def run_code(notebook: dict, edits: dict[str, str], cell_id: str, source: str) -
             if cell["cell_type"] != "code" or is_test_cell(cell) or is_setup_cell(cell):
                 continue
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                error = _run(cell["id"], edits.get(cell["id"], _text(cell)), namespace)
+                error = _run(cell["id"], edits.get(cell["id"], source_of(cell)), namespace)
             if error and is_student_code(cell):
                 errors.append(error)
         output = io.StringIO()
@@ -137,7 +138,7 @@ def _run_checks(notebook: dict, edits: dict[str, str], lang: str) -> dict:
     for cell in notebook["cells"]:
         if not is_student_code(cell):
             continue
-        error = _run(cell["id"], edits.get(cell["id"], _text(cell)), namespace)
+        error = _run(cell["id"], edits.get(cell["id"], source_of(cell)), namespace)
         if error:  # reported, and the next cell runs, as in Jupyter's "run all"
             errors.append(error)
     verdicts = [
@@ -188,11 +189,6 @@ def _tested(cell: dict) -> str | None:
     if not is_test_cell(cell):
         return None
     return next((e.id for e in load().exercises if e.test_cell == grade_id(cell)), None)
-
-
-def _text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
 
 
 def _last_line(error: BaseException) -> str:

@@ -49,12 +49,16 @@ def is_student_code(cell: dict) -> bool:
     return not is_try_it_cell(cell) or defines_something(cell)
 
 
+def source_of(cell: dict) -> str:
+    """The cell's text (a notebook file may hold it as a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source if isinstance(source, str) else ""
+
+
 def defines_something(cell: dict) -> bool:
     """Whether the cell imports, or defines a function or a class, at its top level."""
-    source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) else source
     try:  # IPython's lines (%matplotlib, %%time, !pip) are no Python: read the rest
-        tree = ast.parse(re.sub(r"^[ \t]*[%!].*$", "", source, flags=re.M))
+        tree = ast.parse(re.sub(r"^[ \t]*[%!].*$", "", source_of(cell), flags=re.M))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     made = ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -67,6 +71,4 @@ def is_setup_cell(cell: dict) -> bool:
     packed grader (a cell taken for it is not run, so nothing is won by dressing code up as one)."""
     if SETUP in cell.get("metadata", {}).get("tags", []) or cell.get("id") == SETUP:
         return True
-    source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) else source
-    return cell.get("cell_type") == "code" and isinstance(source, str) and f"\n{SETUP_MARK}\n" in source
+    return cell.get("cell_type") == "code" and f"\n{SETUP_MARK}\n" in source_of(cell)
